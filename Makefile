@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` and `make test`. Each installs what it needs.
+BUILD ?= build
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: deps build test demo bench clean node-deps
+
+deps:
+	@bash scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+node-deps: deps
+	@bash scripts/install-node-deps
+
+test: build node-deps
+	bash scripts/run-tests $(BUILD)
+
+demo: build
+	./$(BUILD)/haven build examples/blog
+	./$(BUILD)/haven serve examples/blog --port 4000
+
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,84 @@
+#include "base/fs.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace haven::base {
+
+Result<std::string> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::unexpected(error(std::string("cannot read file: ") + std::strerror(errno), path.string()));
+  }
+  std::string data;
+  struct stat st{};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      ::close(fd);
+      return std::unexpected(error(std::string("cannot read file: ") + std::strerror(saved), path.string()));
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_if_same) {
+  if (skip_if_same) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (!ec && size == data.size()) {
+      auto existing = read_file(path);
+      if (existing && *existing == data) return false;
+    }
+  }
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return std::unexpected(error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
+  }
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      ::close(fd);
+      return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), path.string()));
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return true;
+}
+
+FileTimes file_times(const fs::path& path) {
+  FileTimes t;
+  struct statx sx{};
+  if (::statx(AT_FDCWD, path.c_str(), 0, STATX_BTIME | STATX_MTIME | STATX_CTIME, &sx) != 0) return t;
+  auto ms = [](const struct statx_timestamp& ts) {
+    return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec / 1000000);
+  };
+  t.modify_ms = ms(sx.stx_mtime);
+  t.change_ms = ms(sx.stx_ctime);
+  t.birth_ms = (sx.stx_mask & STATX_BTIME) ? ms(sx.stx_btime) : t.change_ms;
+  return t;
+}
+
+std::string relative_slash(const fs::path& path, const fs::path& base) {
+  return path.lexically_relative(base).generic_string();
+}
+
+} // namespace haven::base

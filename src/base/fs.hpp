@@ -1,0 +1,31 @@
+// Thin std::filesystem wrappers that report failures as Diagnostics instead of throwing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "base/diagnostic.hpp"
+
+namespace haven::base {
+
+namespace fs = std::filesystem;
+
+// The whole file as bytes.
+Result<std::string> read_file(const fs::path& path);
+
+// Writes `data` to `path`, creating parent folders; when `skip_if_same` and the file already
+// holds exactly these bytes it is left untouched (returns false). Returns true when written.
+Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_if_same = false);
+
+struct FileTimes {
+  double birth_ms = 0;  // creation time (statx btime), or ctime where the filesystem lacks it
+  double modify_ms = 0; // mtime
+  double change_ms = 0; // ctime
+};
+// Times of `path` in epoch milliseconds; zeros when it cannot be stat'ed.
+FileTimes file_times(const fs::path& path);
+
+// `path` relative to `base` with forward slashes ("_posts/a.md").
+std::string relative_slash(const fs::path& path, const fs::path& base);
+
+} // namespace haven::base

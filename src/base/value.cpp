@@ -1,0 +1,194 @@
+#include "base/value.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+namespace haven::base {
+
+namespace {
+const std::string k_empty_string;
+const Array k_empty_array;
+const Object k_empty_object;
+} // namespace
+
+Object& Object::operator=(const Object& other) {
+  if (this != &other) {
+    m_entries = other.m_entries;
+    rebuild_index();
+  }
+  return *this;
+}
+
+void Object::rebuild_index() {
+  if (m_entries.size() < k_index_threshold) {
+    m_index.reset();
+    return;
+  }
+  m_index = std::make_unique<std::unordered_map<std::string, uint32_t>>();
+  m_index->reserve(m_entries.size() * 2);
+  for (uint32_t i = 0; i < m_entries.size(); ++i) {
+    m_index->emplace(m_entries[i].first, i);
+  }
+}
+
+const Value* Object::find(std::string_view key) const {
+  if (m_index) {
+    auto it = m_index->find(std::string(key));
+    return it == m_index->end() ? nullptr : &m_entries[it->second].second;
+  }
+  for (const auto& [k, v] : m_entries) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+Value* Object::find_mut(std::string_view key) { return const_cast<Value*>(find(key)); }
+
+void Object::set(std::string key, Value value) {
+  if (Value* existing = find_mut(key)) {
+    *existing = std::move(value);
+    return;
+  }
+  m_entries.emplace_back(std::move(key), std::move(value));
+  if (m_index) {
+    m_index->emplace(m_entries.back().first, static_cast<uint32_t>(m_entries.size() - 1));
+  } else if (m_entries.size() >= k_index_threshold) {
+    rebuild_index();
+  }
+}
+
+bool Object::erase(std::string_view key) {
+  for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+    if (it->first == key) {
+      m_entries.erase(it);
+      rebuild_index();
+      return true;
+    }
+  }
+  return false;
+}
+
+Value Native::get(std::string_view) const { return {}; }
+std::vector<std::string> Native::keys() const { return {}; }
+
+Value::Value(std::string s, bool safe)
+    : m_kind(Kind::String), m_safe(safe), m_string(std::make_shared<const std::string>(std::move(s))) {}
+Value::Value(Array a) : m_kind(Kind::Array), m_array(std::make_shared<const Array>(std::move(a))) {}
+Value::Value(Object o) : m_kind(Kind::Object), m_object(std::make_shared<const Object>(std::move(o))) {}
+Value::Value(std::shared_ptr<const Array> a) : m_kind(Kind::Array), m_array(std::move(a)) {}
+Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_object(std::move(o)) {}
+Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_native(std::move(n)) {}
+
+const std::string& Value::as_string() const { return m_string ? *m_string : k_empty_string; }
+const Array& Value::as_array() const { return m_array ? *m_array : k_empty_array; }
+const Object& Value::as_object() const { return m_object ? *m_object : k_empty_object; }
+
+bool Value::truthy() const {
+  switch (m_kind) {
+  case Kind::Undefined:
+  case Kind::Null: return false;
+  case Kind::Bool: return m_num != 0;
+  case Kind::Number: return m_num != 0 && !std::isnan(m_num);
+  case Kind::String: return !as_string().empty();
+  case Kind::Date:
+  case Kind::Array:
+  case Kind::Object:
+  case Kind::Native: return true;
+  }
+  return false;
+}
+
+Value Value::get(std::string_view key) const {
+  if (m_kind == Kind::Object) {
+    const Value* v = m_object->find(key);
+    return v ? *v : Value();
+  }
+  if (m_kind == Kind::Native) return m_native->get(key);
+  return {};
+}
+
+Value Value::at(size_t index) const {
+  if (m_kind == Kind::Array && index < m_array->size()) return (*m_array)[index];
+  return {};
+}
+
+std::string format_number(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d == 0) return "0";
+  if (std::fabs(d) < 1e21 && d == std::trunc(d)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return buf;
+  }
+  // Shortest representation that round-trips, as JavaScript prints.
+  char buf[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string s = buf;
+  // JavaScript writes 1e+21 as "1e+21" and 1e-7 as "1e-7": strip exponent zero padding.
+  auto e = s.find('e');
+  if (e != std::string::npos) {
+    size_t digits = e + 2;
+    while (digits + 1 < s.size() && s[digits] == '0') s.erase(digits, 1);
+  }
+  return s;
+}
+
+std::string format_iso_utc(double epoch_ms) {
+  auto ms_total = static_cast<int64_t>(std::floor(epoch_ms));
+  int64_t secs = ms_total >= 0 ? ms_total / 1000 : -((-ms_total + 999) / 1000);
+  int ms = static_cast<int>(ms_total - secs * 1000);
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::string Value::to_string() const {
+  switch (m_kind) {
+  case Kind::Undefined:
+  case Kind::Null: return {};
+  case Kind::Bool: return m_num != 0 ? "true" : "false";
+  case Kind::Number: return format_number(m_num);
+  case Kind::String: return as_string();
+  case Kind::Date: return format_iso_utc(m_num);
+  case Kind::Array: {
+    std::string out;
+    bool first = true;
+    for (const auto& v : *m_array) {
+      if (!first) out += ',';
+      first = false;
+      out += v.to_string();
+    }
+    return out;
+  }
+  case Kind::Object: return "[object Object]";
+  case Kind::Native: return "[object Object]";
+  }
+  return {};
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.m_kind != b.m_kind) return false;
+  switch (a.m_kind) {
+  case Value::Kind::Undefined:
+  case Value::Kind::Null: return true;
+  case Value::Kind::Bool:
+  case Value::Kind::Number:
+  case Value::Kind::Date: return a.m_num == b.m_num;
+  case Value::Kind::String: return a.as_string() == b.as_string();
+  case Value::Kind::Array: return a.m_array == b.m_array;
+  case Value::Kind::Object: return a.m_object == b.m_object;
+  case Value::Kind::Native: return a.m_native == b.m_native;
+  }
+  return false;
+}
+
+} // namespace haven::base

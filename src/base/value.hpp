@@ -1,0 +1,143 @@
+// The one dynamic value type of Haven: YAML/JSON front matter and config parse into it, the
+// template engine renders from it. Copies are cheap (strings, arrays and objects are shared,
+// immutable once built), so site-wide data is shared between pages, never copied per page.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace haven::base {
+
+class Value;
+using Array = std::vector<Value>;
+
+// An ordered string → Value map (insertion order, like a JavaScript object). Lookups are linear
+// for small maps and hashed once a map grows past k_index_threshold entries.
+class Object {
+public:
+  Object() = default;
+  Object(const Object& other) : m_entries(other.m_entries) { rebuild_index(); }
+  Object(Object&&) noexcept = default;
+  Object& operator=(const Object& other);
+  Object& operator=(Object&&) noexcept = default;
+  // Sets `key` to `value`, keeping the key's original position if it already exists.
+  void set(std::string key, Value value);
+  // The value at `key`, or nullptr.
+  const Value* find(std::string_view key) const;
+  Value* find_mut(std::string_view key);
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  // Removes `key` if present; returns whether it was.
+  bool erase(std::string_view key);
+  size_t size() const { return m_entries.size(); }
+  bool empty() const { return m_entries.empty(); }
+  const std::vector<std::pair<std::string, Value>>& entries() const { return m_entries; }
+  auto begin() const { return m_entries.begin(); }
+  auto end() const { return m_entries.end(); }
+
+private:
+  static constexpr size_t k_index_threshold = 12; // below this a scan beats hashing
+  void rebuild_index();
+  std::vector<std::pair<std::string, Value>> m_entries;
+  std::unique_ptr<std::unordered_map<std::string, uint32_t>> m_index; // key → entry position
+};
+
+// A host object the template engine can look into without the data being materialised as an
+// Object (lazy fields like `page.prev`, or callables). Subclasses live in higher modules.
+class Native {
+public:
+  virtual ~Native() = default;
+  // Attribute lookup; an Undefined value when there is no such attribute.
+  virtual Value get(std::string_view key) const;
+  // Names for iteration (`for k, v in obj`) and `dump`; empty by default.
+  virtual std::vector<std::string> keys() const;
+  // Shown in error messages and by `typeof`-like checks.
+  virtual std::string_view type_name() const { return "object"; }
+};
+
+class Value {
+public:
+  enum class Kind : uint8_t { Undefined, Null, Bool, Number, String, Date, Array, Object, Native };
+
+  Value() = default; // Undefined
+  static Value null() { Value v; v.m_kind = Kind::Null; return v; }
+  Value(bool b) : m_kind(Kind::Bool) { m_num = b ? 1 : 0; }
+  Value(double d) : m_kind(Kind::Number) { m_num = d; }
+  Value(int i) : Value(static_cast<double>(i)) {}
+  Value(int64_t i) : Value(static_cast<double>(i)) {}
+  Value(uint64_t i) : Value(static_cast<double>(i)) {}
+  Value(std::string s, bool safe = false);
+  Value(std::string_view s) : Value(std::string(s)) {}
+  Value(const char* s) : Value(std::string(s)) {}
+  Value(Array a);
+  Value(Object o);
+  Value(std::shared_ptr<const Array> a);
+  Value(std::shared_ptr<const Object> o);
+  Value(std::shared_ptr<const Native> n);
+  // A point in time as milliseconds since the Unix epoch (UTC), like a JavaScript Date.
+  static Value date(double epoch_ms) { Value v; v.m_kind = Kind::Date; v.m_num = epoch_ms; return v; }
+  // A string already escaped for HTML (`safe` filter); the mark travels with the value.
+  static Value safe(std::string s) { return Value(std::move(s), true); }
+
+  Kind kind() const { return m_kind; }
+  bool is_undefined() const { return m_kind == Kind::Undefined; }
+  bool is_null() const { return m_kind == Kind::Null; }
+  bool is_nullish() const { return m_kind == Kind::Undefined || m_kind == Kind::Null; }
+  bool is_bool() const { return m_kind == Kind::Bool; }
+  bool is_number() const { return m_kind == Kind::Number; }
+  bool is_string() const { return m_kind == Kind::String; }
+  bool is_date() const { return m_kind == Kind::Date; }
+  bool is_array() const { return m_kind == Kind::Array; }
+  bool is_object() const { return m_kind == Kind::Object; }
+  bool is_native() const { return m_kind == Kind::Native; }
+  bool is_safe() const { return m_safe; }
+
+  // Accessors assume the kind was checked; on a mismatch they return an empty/zero value.
+  bool as_bool() const { return m_num != 0; }
+  double as_number() const { return m_num; }
+  double as_date_ms() const { return m_num; }
+  const std::string& as_string() const;
+  const Array& as_array() const;
+  const Object& as_object() const;
+  const std::shared_ptr<const Array>& array_ptr() const { return m_array; }
+  const std::shared_ptr<const Object>& object_ptr() const { return m_object; }
+  const std::shared_ptr<const Native>& native_ptr() const { return m_native; }
+
+  // JavaScript truthiness: undefined, null, false, 0, NaN and "" are false; arrays and objects
+  // (even empty) are true, as in Nunjucks.
+  bool truthy() const;
+
+  // Object field or Native attribute; Undefined when absent or not an object.
+  Value get(std::string_view key) const;
+  // Array element; Undefined when out of range or not an array.
+  Value at(size_t index) const;
+
+  // The string JavaScript's String(v) would give (numbers without a trailing ".0", arrays joined
+  // with ",", objects as "[object Object]", undefined/null as ""). Dates print as ISO 8601 UTC.
+  std::string to_string() const;
+
+  // Structural equality with JavaScript `===` semantics for scalars and identity for containers.
+  friend bool operator==(const Value& a, const Value& b);
+
+private:
+  Kind m_kind = Kind::Undefined;
+  bool m_safe = false;
+  double m_num = 0;
+  std::shared_ptr<const std::string> m_string;
+  std::shared_ptr<const Array> m_array;
+  std::shared_ptr<const Object> m_object;
+  std::shared_ptr<const Native> m_native;
+};
+
+// Formats a number as JavaScript's Number.prototype.toString() does for the common cases:
+// integers without a decimal point, up to 17 significant digits otherwise, NaN, Infinity.
+std::string format_number(double d);
+
+// Formats epoch milliseconds as ISO 8601 UTC with milliseconds ("2025-11-07T12:22:09.000Z").
+std::string format_iso_utc(double epoch_ms);
+
+} // namespace haven::base

@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "base/diagnostic.hpp"
+#include "base/hash.hpp"
+#include "base/value.hpp"
+
+using namespace haven::base;
+
+TEST(Hash, Crc16ArcOfSeedTitleIsItsAbbrlink) {
+  EXPECT_EQ(crc16_arc("依恋：心之所向，安然归处"), 31466);
+  EXPECT_EQ(crc16_arc("Hello World"), 16107);
+  EXPECT_EQ(crc16_arc(""), 0);
+}
+
+TEST(Hash, Crc32MatchesHexoAbbrlinkTable) {
+  EXPECT_EQ(crc32_ieee("依恋：心之所向，安然归处"), 0x9b5415dau);
+  EXPECT_EQ(crc32_ieee("Hello World"), 0x4a17b156u);
+}
+
+TEST(Hash, Sha1AndMd5KnownVectors) {
+  EXPECT_EQ(sha1_hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(sha1_hex("hello-world1705312800").substr(0, 12), "e2daf9da536e");
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(md5_hex("author@example.com"), md5_hex(std::string("author@example.com")));
+  EXPECT_EQ(md5_hex("The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
+}
+
+TEST(Value, JavaScriptStringConversion) {
+  EXPECT_EQ(Value(31466).to_string(), "31466");
+  EXPECT_EQ(Value(1.5).to_string(), "1.5");
+  EXPECT_EQ(Value(0.1 + 0.2).to_string(), "0.30000000000000004");
+  EXPECT_EQ(Value(1704276000000.0).to_string(), "1704276000000");
+  EXPECT_EQ(Value().to_string(), "");
+  EXPECT_EQ(Value(Array{Value(1), Value("a")}).to_string(), "1,a");
+  EXPECT_EQ(Value::date(0).to_string(), "1970-01-01T00:00:00.000Z");
+}
+
+TEST(Value, TruthinessFollowsJavaScript) {
+  EXPECT_FALSE(Value("").truthy());
+  EXPECT_FALSE(Value(0).truthy());
+  EXPECT_FALSE(Value::null().truthy());
+  EXPECT_TRUE(Value(Array{}).truthy());
+  EXPECT_TRUE(Value("0").truthy());
+}
+
+TEST(Object, KeepsInsertionOrderAndIndexesLargeMaps) {
+  Object o;
+  for (int i = 0; i < 40; ++i) o.set("k" + std::to_string(i), Value(i));
+  o.set("k3", Value("three"));
+  ASSERT_EQ(o.size(), 40u);
+  EXPECT_EQ(o.entries()[3].second.as_string(), "three");
+  EXPECT_EQ(o.find("k39")->as_number(), 39);
+  EXPECT_EQ(o.find("nope"), nullptr);
+  EXPECT_TRUE(o.erase("k0"));
+  EXPECT_EQ(o.find("k1")->as_number(), 1);
+  Object copy = o;
+  EXPECT_EQ(copy.find("k20")->as_number(), 20);
+}
+
+TEST(Diagnostic, LocatesCodePointColumnsOnCjkLines) {
+  std::string src = "title: ok\n标题: 依恋 x\n";
+  auto loc = locate("a.md", src, src.find('x'));
+  EXPECT_EQ(loc.line, 2u);
+  EXPECT_EQ(loc.column, 8u);
+  EXPECT_EQ(loc.line_text, "标题: 依恋 x");
+}
