@@ -1,0 +1,429 @@
+// Hexo's code block markup with KF5 SyntaxHighlighting doing the tokenising. Format styles are
+// mapped to highlight.js class names, which is what Hexo themes style.
+#include <KSyntaxHighlighting/AbstractHighlighter>
+#include <KSyntaxHighlighting/Definition>
+#include <KSyntaxHighlighting/Format>
+#include <KSyntaxHighlighting/Repository>
+#include <KSyntaxHighlighting/State>
+#include <KSyntaxHighlighting/Theme>
+
+#include <QString>
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+
+#include "markdown/markdown.hpp"
+#include "text/html.hpp"
+
+namespace haven::markdown {
+
+namespace ksh = KSyntaxHighlighting;
+
+namespace {
+
+// Fence names (lower case) that differ from KF5 definition names; everything else is looked up
+// by case-insensitive definition name, then as a file extension.
+struct Alias {
+  std::string_view fence;
+  std::string_view definition;
+};
+constexpr Alias k_aliases[] = {
+    {"js", "JavaScript"},         {"javascript", "JavaScript"}, {"mjs", "JavaScript"},
+    {"cjs", "JavaScript"},        {"node", "JavaScript"},       {"jsx", "JavaScript React (JSX)"},
+    {"ts", "TypeScript"},         {"typescript", "TypeScript"}, {"tsx", "TypeScript React (TSX)"},
+    {"sh", "Bash"},               {"shell", "Bash"},            {"bash", "Bash"},
+    {"console", "Bash"},          {"shellsession", "Bash"},     {"zsh", "Zsh"},
+    {"yml", "YAML"},              {"yaml", "YAML"},             {"c++", "C++"},
+    {"cpp", "C++"},               {"cc", "C++"},                {"cxx", "C++"},
+    {"hpp", "C++"},               {"hxx", "C++"},               {"h", "C"},
+    {"py", "Python"},             {"python3", "Python"},        {"py3", "Python"},
+    {"gyp", "Python"},            {"rb", "Ruby"},               {"md", "Markdown"},
+    {"mkd", "Markdown"},          {"vue", "HTML"},              {"htm", "HTML"},
+    {"xhtml", "HTML"},            {"svg", "XML"},               {"plist", "XML"},
+    {"rss", "XML"},               {"atom", "XML"},              {"cs", "C#"},
+    {"csharp", "C#"},             {"c#", "C#"},                 {"golang", "Go"},
+    {"rs", "Rust"},               {"kt", "Kotlin"},             {"kts", "Kotlin"},
+    {"pl", "Perl"},               {"pm", "Perl"},               {"ps1", "PowerShell"},
+    {"ps", "PowerShell"},         {"pwsh", "PowerShell"},       {"bat", "MS-DOS Batch"},
+    {"cmd", "MS-DOS Batch"},      {"dos", "MS-DOS Batch"},      {"ini", "INI Files"},
+    {"cfg", "INI Files"},         {"conf", "INI Files"},        {"toml", "TOML"},
+    {"docker", "Dockerfile"},     {"make", "Makefile"},         {"mk", "Makefile"},
+    {"mak", "Makefile"},          {"patch", "Diff"},            {"tex", "LaTeX"},
+    {"objc", "Objective-C"},      {"objectivec", "Objective-C"}, {"hs", "Haskell"},
+    {"ex", "Elixir"},             {"exs", "Elixir"},            {"erl", "Erlang"},
+    {"clj", "Clojure"},           {"ml", "Objective Caml"},     {"ocaml", "Objective Caml"},
+    {"fs", "FSharp"},             {"fsharp", "FSharp"},         {"proto", "Protobuf"},
+    {"protobuf", "Protobuf"},     {"gql", "GraphQL"},           {"r", "R Script"},
+    {"jl", "Julia"},              {"tf", "Terraform"},          {"hcl", "Terraform"},
+    {"less", "LESSCSS"},          {"sass", "SASS"},             {"styl", "CSS"},
+    {"stylus", "CSS"},            {"psql", "SQL (PostgreSQL)"}, {"postgres", "SQL (PostgreSQL)"},
+    {"postgresql", "SQL (PostgreSQL)"}, {"mysql", "SQL (MySQL)"}, {"diff", "Diff"},
+    {"nim", "Nim"},               {"zig", "Zig"},               {"vb", "MonoBasic"},
+    {"awk", "AWK"},               {"dockerfile", "Dockerfile"}, {"makefile", "Makefile"},
+    {"ejs", "HTML"},              {"njk", "Django HTML Template"}, {"nunjucks", "Django HTML Template"},
+    {"jinja", "Django HTML Template"}, {"twig", "Django HTML Template"}, {"hbs", "Mustache/Handlebars (HTML)"},
+    {"handlebars", "Mustache/Handlebars (HTML)"}, {"json5", "JSON"}, {"jsonc", "JSON"},
+};
+
+// Fence names that mean "no language".
+constexpr std::string_view k_plain_names[] = {"", "plaintext", "plain", "text", "txt", "none", "nohighlight"};
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+// KF5 text styles → highlight.js class names (empty = no span).
+std::string_view class_for(ksh::Theme::TextStyle style) {
+  using S = ksh::Theme::TextStyle;
+  switch (style) {
+    case S::Keyword:
+    case S::ControlFlow: return "keyword";
+    case S::Function: return "title";
+    case S::Variable: return "variable";
+    case S::Operator: return "operator";
+    case S::BuiltIn:
+    case S::Extension: return "built_in";
+    case S::Preprocessor:
+    case S::Import:
+    case S::Information: return "meta";
+    case S::Attribute: return "attr";
+    case S::Char:
+    case S::String:
+    case S::VerbatimString: return "string";
+    case S::SpecialChar: return "char escape_";
+    case S::SpecialString: return "regexp";
+    case S::DataType: return "type";
+    case S::DecVal:
+    case S::BaseN:
+    case S::Float: return "number";
+    case S::Constant: return "literal";
+    case S::Comment:
+    case S::Documentation:
+    case S::RegionMarker: return "comment";
+    case S::Annotation:
+    case S::CommentVar:
+    case S::Alert:
+    case S::Warning: return "doctag";
+    case S::Normal:
+    case S::Error:
+    case S::Others: return "";
+  }
+  return "";
+}
+
+// Escaping inside code. Highlighted text uses highlight.js's escape (' → &#x27;); plain text uses
+// hexo-util's escapeHTML. Braces become entities either way so Nunjucks never sees them.
+void append_code_escaped(std::string& out, std::string_view s, bool plain) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += plain ? "&#39;" : "&#x27;"; break;
+      case '{': out += "&#123;"; break;
+      case '}': out += "&#125;"; break;
+      case '`': if (plain) out += "&#96;"; else out += c; break;
+      case '/': if (plain) out += "&#x2F;"; else out += c; break;
+      case '=': if (plain) out += "&#x3D;"; else out += c; break;
+      default: out += c;
+    }
+  }
+}
+
+// Collects one line's spans as (class, text) runs, merging neighbours of the same class.
+class LineHighlighter final : public ksh::AbstractHighlighter {
+public:
+  struct Run {
+    std::string_view cls;
+    int begin;  // UTF-16 offsets into the line
+    int end;
+  };
+
+  std::vector<Run> runs;
+
+  void applyFormat(int offset, int length, const ksh::Format& format) override {
+    if (length <= 0) return;
+    std::string_view cls = format.isValid() ? class_for(format.textStyle()) : std::string_view{};
+    if (!runs.empty() && runs.back().cls == cls && runs.back().end == offset) {
+      runs.back().end = offset + length;
+      return;
+    }
+    runs.push_back({cls, offset, offset + length});
+  }
+};
+
+struct ThreadHighlighting {
+  ksh::Repository repository;  // one per thread: a shared Repository is not thread-safe
+  std::unordered_map<std::string, ksh::Definition> by_lower_name;
+  std::unordered_map<std::string, ksh::Definition> cache;  // fence name (lower) → definition
+
+  ThreadHighlighting() {
+    const auto definitions = repository.definitions();
+    for (const ksh::Definition& d : definitions) {
+      by_lower_name.emplace(lower_ascii(d.name().toStdString()), d);
+    }
+  }
+
+  ksh::Definition find(std::string_view fence) {
+    std::string key = lower_ascii(fence);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    ksh::Definition def;
+    for (const Alias& a : k_aliases) {
+      if (a.fence == key) {
+        def = repository.definitionForName(QString::fromUtf8(a.definition.data(), static_cast<int>(a.definition.size())));
+        break;
+      }
+    }
+    if (!def.isValid()) {
+      if (auto it = by_lower_name.find(key); it != by_lower_name.end()) def = it->second;
+    }
+    if (!def.isValid() && !key.empty()) {
+      def = repository.definitionForFileName(QString::fromStdString("x." + key));
+    }
+    if (def.isValid() && def.name() == QLatin1String("None")) def = ksh::Definition();
+    cache.emplace(std::move(key), def);
+    return def;
+  }
+};
+
+ThreadHighlighting& thread_highlighting() {
+  thread_local ThreadHighlighting instance;
+  return instance;
+}
+
+std::vector<std::string_view> split_lines(std::string_view code) {
+  if (!code.empty() && code.back() == '\n') code.remove_suffix(1);
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (true) {
+    size_t nl = code.find('\n', start);
+    std::string_view line = code.substr(start, nl == std::string_view::npos ? code.npos : nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return lines;
+}
+
+std::string replace_tabs(std::string_view line, const std::string& tab) {
+  std::string out;
+  for (char c : line) {
+    if (c == '\t') out += tab;
+    else out += c;
+  }
+  return out;
+}
+
+// The HTML of each line, highlighted with `def` (or plain-escaped when it is invalid).
+std::vector<std::string> render_lines(const std::vector<std::string>& lines, const ksh::Definition& def) {
+  std::vector<std::string> out;
+  out.reserve(lines.size());
+  if (!def.isValid()) {
+    for (const std::string& line : lines) {
+      std::string html;
+      append_code_escaped(html, line, true);
+      out.push_back(std::move(html));
+    }
+    return out;
+  }
+  LineHighlighter highlighter;
+  highlighter.setDefinition(def);
+  ksh::State state;
+  for (const std::string& line : lines) {
+    QString q = QString::fromUtf8(line.data(), static_cast<int>(line.size()));
+    highlighter.runs.clear();
+    state = highlighter.highlightLine(QStringView(q), state);
+    std::string html;
+    int pos = 0;
+    auto emit = [&](std::string_view cls, int begin, int end) {
+      if (end <= begin) return;
+      QByteArray bytes = QStringView(q).mid(begin, end - begin).toUtf8();
+      std::string_view text(bytes.constData(), static_cast<size_t>(bytes.size()));
+      if (!cls.empty()) {
+        html += "<span class=\"";
+        html += cls;
+        html += "\">";
+      }
+      append_code_escaped(html, text, false);
+      if (!cls.empty()) html += "</span>";
+    };
+    for (const LineHighlighter::Run& run : highlighter.runs) {
+      int begin = std::max(run.begin, pos);
+      int end = std::min(run.end, static_cast<int>(q.size()));
+      if (begin > pos) emit({}, pos, begin);  // text the highlighter did not format
+      emit(run.cls, begin, end);
+      pos = std::max(pos, end);
+    }
+    emit({}, pos, static_cast<int>(q.size()));
+    out.push_back(std::move(html));
+  }
+  return out;
+}
+
+bool is_plain_name(std::string_view lang) {
+  std::string key = lower_ascii(lang);
+  return std::find(std::begin(k_plain_names), std::end(k_plain_names), key) != std::end(k_plain_names);
+}
+
+} // namespace
+
+std::string highlight_code(std::string_view code, const CodeBlock& block, const HighlightOptions& options) {
+  std::vector<std::string> lines;
+  for (std::string_view line : split_lines(code)) {
+    lines.push_back(options.tab_replace.empty() ? std::string(line) : replace_tabs(line, options.tab_replace));
+  }
+  bool excluded = std::find(options.exclude_languages.begin(), options.exclude_languages.end(), block.lang) !=
+                  options.exclude_languages.end();
+  if (!options.enable || excluded) {
+    std::string out = block.lang.empty() ? "<pre><code>" : "<pre><code class=\"" + text::escape_html_min(block.lang) + "\">";
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i) out += '\n';
+      append_code_escaped(out, lines[i], false);
+    }
+    out += "</code></pre>";
+    return out;
+  }
+
+  ksh::Definition def;
+  if (!is_plain_name(block.lang)) def = thread_highlighting().find(block.lang);
+  std::string lang_class = def.isValid() ? text::escape_html_min(block.lang) : "plaintext";
+  std::vector<std::string> html_lines = render_lines(lines, def);
+
+  if (!options.wrap) {
+    std::string out = "<pre><code class=\"highlight " + lang_class + "\">";
+    for (size_t i = 0; i < html_lines.size(); ++i) {
+      if (i) out += '\n';
+      out += html_lines[i];
+    }
+    out += "</code></pre>";
+    return out;
+  }
+
+  std::string out = "<figure class=\"highlight " + lang_class + "\">";
+  if (!block.caption.empty()) {
+    out += "<figcaption><span>" + block.caption + "</span>";
+    if (!block.caption_url.empty()) {
+      out += "<a href=\"" + block.caption_url + "\">";
+      out += block.caption_link_text.empty() ? std::string("link") : block.caption_link_text;
+      out += "</a>";
+    }
+    out += "</figcaption>";
+  }
+  out += "<table><tr>";
+  if (options.line_number && block.line_number) {
+    out += "<td class=\"gutter\"><pre>";
+    for (size_t i = 0; i < html_lines.size(); ++i) {
+      out += "<span class=\"line\">" + std::to_string(block.first_line + static_cast<int>(i)) + "</span><br>";
+    }
+    out += "</pre></td>";
+  }
+  out += "<td class=\"code\"><pre>";
+  for (size_t i = 0; i < html_lines.size(); ++i) {
+    int number = block.first_line + static_cast<int>(i);
+    bool marked = std::find(block.marked_lines.begin(), block.marked_lines.end(), number) != block.marked_lines.end();
+    out += marked ? "<span class=\"line marked\">" : "<span class=\"line\">";
+    out += html_lines[i];
+    out += "</span><br>";
+  }
+  out += "</pre></td></tr></table></figure>";
+  return out;
+}
+
+namespace {
+
+std::vector<std::string_view> split_ws(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+bool parse_int(std::string_view s, int& out) {
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+bool is_url(std::string_view s) {
+  return s.starts_with("http://") || s.starts_with("https://") || (s.starts_with("/") && s.size() > 1);
+}
+
+} // namespace
+
+CodeBlock parse_fence_info(std::string_view info) {
+  CodeBlock block;
+  std::vector<std::string_view> rest;
+  for (std::string_view word : split_ws(info)) {
+    size_t colon = word.find(':');
+    std::string_view key = colon == std::string_view::npos ? std::string_view{} : word.substr(0, colon);
+    std::string_view value = colon == std::string_view::npos ? std::string_view{} : word.substr(colon + 1);
+    if (key == "line_number") {
+      block.line_number = value == "true";
+    } else if (key == "first_line") {
+      int n;
+      if (parse_int(value, n)) block.first_line = n;
+    } else if (key == "mark") {
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        std::string_view item = value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
+        size_t dash = item.find('-');
+        int a, b;
+        if (dash != std::string_view::npos && parse_int(item.substr(0, dash), a) && parse_int(item.substr(dash + 1), b)) {
+          if (b < a) std::swap(a, b);
+          constexpr int k_max_marked = 10000;  // a typo like mark:1-99999999 must not allocate GBs
+          for (int n = a; n <= b && n - a < k_max_marked; ++n) block.marked_lines.push_back(n);
+        } else if (parse_int(item, a)) {
+          block.marked_lines.push_back(a);
+        }
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+    } else if (key == "lang" && block.lang.empty()) {
+      block.lang = std::string(value);
+    } else {
+      rest.push_back(word);
+    }
+  }
+  // "lang caption… URL link text…" (Hexo's rAllOptions), else "lang caption…" (rLangCaption).
+  if (rest.empty()) return block;
+  size_t i = 0;
+  if (block.lang.empty()) block.lang = std::string(rest[i++]);
+  auto join = [&](size_t from, size_t to) {
+    std::string s;
+    for (size_t k = from; k < to; ++k) {
+      if (k > from) s += ' ';
+      s += rest[k];
+    }
+    return s;
+  };
+  size_t url_at = rest.size();
+  for (size_t k = i + 1; k < rest.size(); ++k) {  // the caption needs at least one word first
+    if (is_url(rest[k])) {
+      url_at = k;
+      break;
+    }
+  }
+  if (url_at < rest.size()) {
+    block.caption = join(i, url_at);
+    block.caption_url = std::string(rest[url_at]);
+    block.caption_link_text = join(url_at + 1, rest.size());
+  } else {
+    block.caption = join(i, rest.size());
+  }
+  return block;
+}
+
+} // namespace haven::markdown

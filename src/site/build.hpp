@@ -1,0 +1,56 @@
+// Builds a whole Hexo-style site. The phases run in this order (each completes before the next):
+//   config → discover → load (parallel) → abbrlinks & paths → render bodies (parallel) →
+//   taxonomies & lists → templates → render pages (parallel) → feeds, sitemap, search → commit.
+#pragma once
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.hpp"
+
+namespace haven::site {
+
+struct BuildOptions {
+  std::filesystem::path site_dir = ".";
+  std::filesystem::path output_dir;        // empty = <site_dir>/<public_dir>
+  std::vector<std::string> config_files;   // empty = _config.yml
+  bool drafts = false;                     // also build _drafts/ (hexo --draft)
+  std::optional<bool> future;              // override config `future`
+  std::string process_zone;                // empty = the machine's zone (TZ), as Hexo's process
+  double now_ms = NAN;                     // build time; NaN = the clock
+  // Called between phases so the CLI can show progress; may be empty.
+  std::function<void(std::string_view phase)> on_phase;
+};
+
+struct PhaseTime {
+  std::string name;
+  double ms = 0;
+};
+
+struct BuildStats {
+  size_t posts = 0;            // published posts
+  size_t pages = 0;            // source pages
+  size_t pages_rendered = 0;   // HTML pages that went through the template engine
+  size_t files_total = 0;      // files in the output
+  size_t files_written = 0;    // files whose bytes changed
+  size_t files_unchanged = 0;  // files left as they were
+  size_t files_removed = 0;    // stale files of the previous output
+  double ms = 0;               // wall time of the whole build
+  std::vector<PhaseTime> phases;
+};
+
+struct BuildReport {
+  BuildStats stats;
+  std::vector<base::Diagnostic> warnings;
+  std::filesystem::path output_dir;
+};
+
+// Builds the site; on any error nothing in the output folder changes and every error found in
+// the failing phase is returned (sorted by file and position).
+std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const BuildOptions& options);
+
+} // namespace haven::site

@@ -1,0 +1,34 @@
+// The loaded, rendered site that generators, feeds and templates read. Built once per build;
+// everything refers to documents by index, never by pointer into a growing vector.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "content/document.hpp"
+#include "content/taxonomy.hpp"
+#include "site/post_body.hpp"
+#include "text/url.hpp"
+
+namespace haven::site {
+
+struct SiteModel {
+  config::SiteConfig config;
+  text::UrlOptions urls;
+  std::string process_zone;
+  double now_ms = 0;
+  std::vector<content::Document> docs;  // every loaded post, draft and page
+  std::vector<RenderedBody> bodies;     // parallel to docs (empty for unpublished)
+  std::vector<uint32_t> posts;          // published posts, newest first (indexes into docs)
+  std::vector<uint32_t> pages;          // source pages (indexes into docs)
+  content::Taxonomies taxonomies;       // post numbers in it index `posts`
+  base::Value data;                     // source/_data, as site.data
+
+  const content::Document& post(size_t i) const { return docs[posts[i]]; }
+  const RenderedBody& post_body(size_t i) const { return bodies[posts[i]]; }
+  // Absolute URL of a route ("https://blog.example.com/tags/x/").
+  std::string full_url(std::string_view route) const { return text::full_url_for(route, urls); }
+};
+
+} // namespace haven::site

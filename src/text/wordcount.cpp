@@ -1,0 +1,163 @@
+#include "text/wordcount.hpp"
+
+#include <cmath>
+#include <memory>
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+
+#include "base/value.hpp"
+#include "text/html.hpp"
+#include "text/utf8.hpp"
+
+namespace haven::text {
+
+namespace {
+
+bool is_hexo_han(char32_t c) { return c >= 0x4E00 && c <= 0x9FA5; }
+
+// First alternative of hexo-wordcount's regex: [a-zA-Z0-9_\u0392-\u03c9\u0400-\u04FF].
+bool in_word_class(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         (c >= 0x392 && c <= 0x3C9) || (c >= 0x400 && c <= 0x4FF);
+}
+
+// Second alternative: [\u4E00-\u9FFF\u3400-\u4dbf\uf900-\ufaff\u3040-\u309f\uac00-\ud7af\u0400-\u04FF].
+bool in_cjk_class(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x3040 && c <= 0x309F) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x400 && c <= 0x4FF);
+}
+
+// Third alternative: [äÄåÅöÖ].
+bool in_nordic_class(char32_t c) {
+  return c == 0xE4 || c == 0xC4 || c == 0xE5 || c == 0xC5 || c == 0xF6 || c == 0xD6;
+}
+
+struct HexoCounts {
+  size_t cn = 0;
+  size_t en = 0;
+};
+
+HexoCounts hexo_counts(std::string_view html) {
+  std::string text = strip_html(html);
+  HexoCounts counts;
+  // Han is removed before matching, so the remaining code points are scanned as if adjacent.
+  enum class Run { None, Word, Cjk, Nordic } run = Run::None;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t c = decode_utf8(text, pos);
+    if (is_hexo_han(c)) {
+      ++counts.cn;
+      continue;
+    }
+    // A run continues while the character stays in the class that started it.
+    bool continues = (run == Run::Word && in_word_class(c)) || (run == Run::Cjk && in_cjk_class(c)) ||
+                     (run == Run::Nordic && in_nordic_class(c));
+    if (continues) continue;
+    if (in_word_class(c)) run = Run::Word;
+    else if (in_cjk_class(c)) run = Run::Cjk;
+    else if (in_nordic_class(c)) run = Run::Nordic;
+    else run = Run::None;
+    if (run != Run::None) ++counts.en;
+  }
+  return counts;
+}
+
+bool is_js_whitespace(char32_t c) {
+  switch (c) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+std::string js_number(double d) { return base::format_number(d); }
+
+} // namespace
+
+size_t hexo_wordcount(std::string_view html) {
+  HexoCounts c = hexo_counts(html);
+  return c.cn + c.en;
+}
+
+std::string hexo_wordcount_display(size_t n) {
+  if (n < 1000) return std::to_string(n);
+  return js_number(std::round(static_cast<double>(n) / 100) / 10) + "k";
+}
+
+std::string hexo_min2read(std::string_view html, double cn_per_min, double en_per_min) {
+  HexoCounts c = hexo_counts(html);
+  double minutes = static_cast<double>(c.cn) / cn_per_min + static_cast<double>(c.en) / en_per_min;
+  if (minutes < 1) return "1";
+  return js_number(std::floor(minutes));
+}
+
+size_t symbols_count(std::string_view html) {
+  std::string text = strip_html(html);
+  size_t units = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t c = decode_utf8(text, pos);
+    if (is_js_whitespace(c)) continue;
+    units += c > 0xFFFF ? 2 : 1;  // JavaScript string length counts UTF-16 code units
+  }
+  return units;
+}
+
+std::string symbols_count_display(size_t n) {
+  double d = static_cast<double>(n);
+  if (n > 9999) return js_number(std::round(d / 1000)) + "k";
+  if (n > 999) return js_number(std::round(d / 100) / 10) + "k";
+  return std::to_string(n);
+}
+
+std::string symbols_time(size_t length, double awl, double wpm, std::string_view suffix) {
+  double minutes = std::round(static_cast<double>(length) / (awl * wpm));
+  double hours = std::floor(minutes / 60);
+  double rest = std::floor(minutes - hours * 60);
+  if (rest < 1) rest = 1;
+  if (hours < 1) return js_number(rest) + " " + std::string(suffix);
+  std::string mm = std::to_string(static_cast<long long>(rest));
+  if (mm.size() < 2) mm = "0" + mm;
+  return js_number(hours) + ":" + mm;
+}
+
+TextStats count_text(std::string_view html) {
+  std::string text = unescape_html(strip_html(html));
+  TextStats stats;
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> b(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) b.reset();
+    return b;
+  }();
+  std::string run;  // a stretch of non-CJK text, segmented when it ends
+  auto flush = [&] {
+    if (run.empty()) return;
+    if (words) {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+      words->setText(u);
+      words->first();
+      while (words->next() != icu::BreakIterator::DONE) {
+        if (words->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++stats.words;
+      }
+    }
+    run.clear();
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = pos;
+    char32_t c = decode_utf8(text, pos);
+    if (is_cjk(c)) {
+      flush();
+      ++stats.cjk_chars;
+    } else {
+      run.append(text, start, pos - start);
+    }
+  }
+  flush();
+  return stats;
+}
+
+} // namespace haven::text

@@ -1,0 +1,42 @@
+// Word and symbol counts for reading-time helpers: the exact algorithms of hexo-wordcount and
+// hexo-symbols-count-time (NexT and friends call them), plus Haven's own CJK-aware count.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace haven::text {
+
+// hexo-wordcount's raw count of `html`: strip_html, count Han U+4E00–U+9FA5 one each, delete
+// them, then add one per regex run of [A-Za-z0-9_ Greek Cyrillic] or of other CJK.
+size_t hexo_wordcount(std::string_view html);
+
+// hexo-wordcount's `wordcount` display: the number below 1000, else round(n/100)/10 + "k".
+std::string hexo_wordcount_display(size_t n);
+
+// hexo-wordcount's `min2read`: floor(han/cn_per_min + words/en_per_min), "1" when below 1.
+std::string hexo_min2read(std::string_view html, double cn_per_min = 300, double en_per_min = 160);
+
+// hexo-symbols-count-time's post.length: strip_html, remove all whitespace, count UTF-16 units.
+size_t symbols_count(std::string_view html);
+
+// symbolsCount display: n up to 999, one-decimal "k" above 999, integer "k" above 9999.
+std::string symbols_count_display(size_t n);
+
+// symbolsTime: minutes = round(length / (awl * wpm)), at least 1; "N suffix" below an hour,
+// "H:MM" from 60 minutes on.
+std::string symbols_time(size_t length, double awl = 4, double wpm = 275,
+                         std::string_view suffix = "mins.");
+
+struct TextStats {
+  size_t cjk_chars = 0;  // Han, Kana and Hangul letters, one each
+  size_t words = 0;      // words of all other scripts (ICU word boundaries)
+};
+
+// Haven's default count of the text of `html` (tags stripped, entities decoded): CJK letters
+// (see is_cjk) per character, runs of other text split into words by ICU; punctuation and
+// symbols are not counted.
+TextStats count_text(std::string_view html);
+
+} // namespace haven::text

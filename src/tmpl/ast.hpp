@@ -1,0 +1,130 @@
+// Internal: the syntax tree of a parsed template. Every node keeps the byte span of its source
+// so runtime errors can point at file:line:col. Nodes are immutable once the engine is finalized
+// (the filter/test pointers are resolved during finalize()).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "base/diagnostic.hpp"
+#include "base/value.hpp"
+#include "tmpl/engine.hpp"
+
+namespace haven::tmpl::detail {
+
+struct Span {
+  uint32_t offset = 0;
+  uint32_t length = 1;
+};
+
+// A builtin `is` test: `value is name(args...)`.
+using TestFn = bool (*)(const base::Value& value, std::span<const base::Value> args);
+
+enum class ExprKind : uint8_t {
+  Literal,  // literal
+  Name,     // name
+  Attr,     // args[0] . name
+  Index,    // args[0] [ args[1] ]
+  Call,     // args[0] ( args[1..], kwargs )
+  Filter,   // args[0] | name ( args[1..], kwargs ); args[0] is null inside a filter block
+  Test,     // args[0] is name ( args[1..] ); `negate` for `is not`
+  Not,      // not args[0]
+  Neg,      // - args[0]
+  Pos,      // + args[0]
+  Binary,   // args[0] bin_op args[1]
+  Compare,  // args[0] cmp_ops[0] args[1] cmp_ops[1] args[2] ... (left fold, as JavaScript)
+  And,      // args[0] and args[1] (yields an operand, as JavaScript's &&)
+  Or,       // args[0] or args[1]
+  In,       // args[0] in args[1]; `negate` for `not in`
+  InlineIf, // args[0] if args[1] else args[2] (args[2] may be null)
+  List,     // [ args... ]
+  Dict,     // { args[0]: args[1], ... } (keys and values interleaved)
+};
+
+enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Concat };
+enum class CmpOp : uint8_t { Eq, StrictEq, Ne, StrictNe, Lt, Gt, Le, Ge };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::Literal;
+  BinOp bin_op = BinOp::Add;
+  bool negate = false;
+  Span span;
+  base::Value literal;
+  std::string name;
+  std::vector<ExprPtr> args;
+  std::vector<std::pair<std::string, ExprPtr>> kwargs;
+  std::vector<CmpOp> cmp_ops;
+  const FilterFn* filter = nullptr; // resolved by finalize()
+  TestFn test = nullptr;            // resolved by finalize()
+};
+
+enum class NodeKind : uint8_t {
+  Text,        // text
+  Output,      // {{ expr }}
+  If,          // branches (cond, body)..., else_body
+  For,         // for targets in expr: body else else_body
+  Set,         // set targets = expr
+  SetBlock,    // set targets %} body {% endset
+  Macro,       // macro text(params) body
+  CallBlock,   // call(params) expr: body is the caller's body
+  Import,      // import expr as text [with context = flag]
+  FromImport,  // from expr import names [with context = flag]
+  Include,     // include expr [ignore missing = flag]
+  Extends,     // extends expr
+  Block,       // block text: body; flag = nested inside another block
+  FilterBlock, // filter expr(Filter with null input): body
+};
+
+struct Node;
+using NodePtr = std::unique_ptr<Node>;
+using Body = std::vector<NodePtr>;
+
+struct Node {
+  NodeKind kind = NodeKind::Text;
+  bool flag = false;
+  Span span;
+  std::string text;
+  ExprPtr expr;
+  std::vector<std::pair<ExprPtr, Body>> branches;
+  Body body;
+  Body else_body;
+  std::vector<std::string> targets;
+  std::vector<std::pair<std::string, ExprPtr>> params; // default may be null
+  std::vector<std::pair<std::string, std::string>> names;
+};
+
+struct Template {
+  std::string name;
+  std::string path;
+  std::string source;
+  Body body;
+  bool parsed = false;
+  // Every `block` in the template (any depth), first definition of each name wins.
+  std::vector<std::pair<std::string_view, const Node*>> blocks;
+  // Static targets of extends/include/import with their spans, for finalize() checks.
+  std::vector<std::pair<std::string, Span>> static_refs;
+};
+
+struct ParseOptions {
+  bool trim_blocks = false;
+  bool lstrip_blocks = false;
+};
+
+// Parses `tmpl.source` into `tmpl.body` (and blocks/static_refs). Returns the first syntax
+// error, if any; the template is unusable then.
+std::optional<base::Diagnostic> parse_template(Template& tmpl, const ParseOptions& options);
+
+// Maximum nesting of tags and expressions: deeper input is an error, not a stack overflow.
+inline constexpr int k_max_parse_depth = 100;
+
+} // namespace haven::tmpl::detail

@@ -1,0 +1,352 @@
+#include "tmpl/util.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+namespace haven::tmpl::detail {
+
+char32_t utf8_next(std::string_view s, size_t& i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
+  if (extra < 0) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = c & (0x3F >> extra);
+  for (int k = 1; k <= extra; ++k) {
+    if (i + k >= s.size()) {
+      ++i;
+      return 0xFFFD;
+    }
+    auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  i += extra + 1;
+  return cp;
+}
+
+void utf8_append(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+size_t utf8_offset(std::string_view s, size_t index) {
+  size_t i = 0;
+  while (index > 0 && i < s.size()) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    --index;
+  }
+  return i;
+}
+
+std::string_view utf8_substr(std::string_view s, size_t start, size_t end) {
+  if (end <= start) return {};
+  size_t a = utf8_offset(s, start);
+  size_t b = a + utf8_offset(s.substr(a), end - start);
+  return s.substr(a, b - a);
+}
+
+std::vector<std::string> utf8_chars(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    out.emplace_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+bool is_js_space(char32_t cp) {
+  switch (cp) {
+  case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
+  case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+  case 0xFEFF: return true;
+  default: return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+std::string_view js_trim_start(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t next = i;
+    if (!is_js_space(utf8_next(s, next))) break;
+    i = next;
+  }
+  return s.substr(i);
+}
+
+std::string_view js_trim_end(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    size_t i = start;
+    if (!is_js_space(utf8_next(s, i))) break;
+    end = start;
+  }
+  return s.substr(0, end);
+}
+
+std::string_view js_trim(std::string_view s) { return js_trim_end(js_trim_start(s)); }
+
+namespace {
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+} // namespace
+
+std::string to_lower(std::string_view s) {
+  if (is_ascii(s)) {
+    std::string out(s);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return out;
+  }
+  auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  u.toLower(icu::Locale::getRoot());
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+std::string to_upper(std::string_view s) {
+  if (is_ascii(s)) {
+    std::string out(s);
+    for (char& c : out) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    }
+    return out;
+  }
+  auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  u.toUpper(icu::Locale::getRoot());
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view s) {
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char* rep = nullptr;
+    switch (s[i]) {
+    case '&': rep = "&amp;"; break;
+    case '"': rep = "&quot;"; break;
+    case '\'': rep = "&#39;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '\\': rep = "&#92;"; break;
+    default: continue;
+    }
+    out.append(s.substr(start, i - start));
+    out.append(rep);
+    start = i + 1;
+  }
+  out.append(s.substr(start));
+}
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  append_escaped(out, s);
+  return out;
+}
+
+std::string encode_uri_component(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' ||
+                c == '(' || c == ')';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+// Length of the longest decimal literal prefix of `s` ("1.5e3x" → 5); 0 when there is none.
+size_t decimal_prefix(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    size_t j = i + 1;
+    size_t frac = 0;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ++frac;
+    if (digits + frac > 0) {
+      i = j;
+      digits += frac;
+    }
+  }
+  if (digits == 0) return 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    size_t exp = 0;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j, ++exp;
+    if (exp > 0) i = j;
+  }
+  return i;
+}
+
+double parse_decimal(std::string_view s) {
+  std::string tmp(s);
+  return std::strtod(tmp.c_str(), nullptr);
+}
+} // namespace
+
+double js_string_to_number(std::string_view s) {
+  s = js_trim(s);
+  if (s.empty()) return 0;
+  if (s == "Infinity" || s == "+Infinity") return INFINITY;
+  if (s == "-Infinity") return -INFINITY;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'b' || s[1] == 'B' ||
+                                      s[1] == 'o' || s[1] == 'O')) {
+    int radix = (s[1] == 'x' || s[1] == 'X') ? 16 : (s[1] == 'b' || s[1] == 'B') ? 2 : 8;
+    double v = 0;
+    for (size_t i = 2; i < s.size(); ++i) {
+      char c = s[i];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+      if (d >= radix) return NAN;
+      v = v * radix + d;
+    }
+    return v;
+  }
+  size_t n = decimal_prefix(s);
+  if (n != s.size()) return NAN;
+  return parse_decimal(s);
+}
+
+double js_parse_float(std::string_view s) {
+  s = js_trim_start(s);
+  std::string_view rest = s;
+  bool neg = false;
+  if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) {
+    neg = rest[0] == '-';
+    rest.remove_prefix(1);
+  }
+  if (rest.starts_with("Infinity")) return neg ? -INFINITY : INFINITY;
+  size_t n = decimal_prefix(s);
+  if (n == 0) return NAN;
+  return parse_decimal(s.substr(0, n));
+}
+
+double js_parse_int(std::string_view s, int radix) {
+  s = js_trim_start(s);
+  bool neg = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    neg = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (radix == 0) radix = 10;
+  if ((radix == 16 || radix == 10) && s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    if (radix == 16) s.remove_prefix(2);
+  }
+  if (radix < 2 || radix > 36) return NAN;
+  double v = 0;
+  size_t digits = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    if (d >= radix) break;
+    v = v * radix + d;
+    ++digits;
+  }
+  if (digits == 0) return NAN;
+  return neg ? -v : v;
+}
+
+double to_number(const base::Value& v) {
+  using K = base::Value::Kind;
+  switch (v.kind()) {
+  case K::Undefined: return NAN;
+  case K::Null: return 0;
+  case K::Bool:
+  case K::Number: return v.as_number();
+  case K::Date: return v.as_date_ms();
+  case K::String: return js_string_to_number(v.as_string());
+  case K::Array: return js_string_to_number(v.to_string());
+  case K::Object:
+  case K::Native: return NAN;
+  }
+  return NAN;
+}
+
+std::string to_js_string(const base::Value& v) {
+  if (v.is_undefined()) return "undefined";
+  if (v.is_null()) return "null";
+  return v.to_string();
+}
+
+bool is_array_index_key(std::string_view key) {
+  if (key.empty() || key.size() > 10) return false;
+  if (key.size() > 1 && key[0] == '0') return false;
+  for (char c : key) {
+    if (c < '0' || c > '9') return false;
+  }
+  return std::strtoull(std::string(key).c_str(), nullptr, 10) < 4294967295ull;
+}
+
+std::vector<const std::pair<std::string, base::Value>*> js_entries(const base::Object& o) {
+  std::vector<const std::pair<std::string, base::Value>*> out;
+  out.reserve(o.size());
+  bool any_index = false;
+  for (const auto& e : o.entries()) {
+    out.push_back(&e);
+    any_index = any_index || is_array_index_key(e.first);
+  }
+  if (any_index) {
+    std::stable_partition(out.begin(), out.end(), [](auto* e) { return is_array_index_key(e->first); });
+    auto mid = std::find_if(out.begin(), out.end(), [](auto* e) { return !is_array_index_key(e->first); });
+    std::stable_sort(out.begin(), mid, [](auto* a, auto* b) {
+      return std::strtoull(a->first.c_str(), nullptr, 10) < std::strtoull(b->first.c_str(), nullptr, 10);
+    });
+  }
+  return out;
+}
+
+} // namespace haven::tmpl::detail

@@ -1,0 +1,56 @@
+// Internal: string helpers with JavaScript semantics (whitespace, case, number parsing) and the
+// Nunjucks HTML escape. Private to src/tmpl until src/text offers the same with these exact sets.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/value.hpp"
+
+namespace haven::tmpl::detail {
+
+// Decodes the code point at `i` and advances `i`; invalid bytes decode as U+FFFD (one byte).
+char32_t utf8_next(std::string_view s, size_t& i);
+void utf8_append(std::string& out, char32_t cp);
+// Number of code points (templates count string length in code points, see README).
+size_t utf8_length(std::string_view s);
+// Byte offset of code point `index` (clamped to s.size()).
+size_t utf8_offset(std::string_view s, size_t index);
+// Code points [start, end) as a substring (both clamped).
+std::string_view utf8_substr(std::string_view s, size_t start, size_t end);
+std::vector<std::string> utf8_chars(std::string_view s);
+
+// JavaScript's \s: ASCII whitespace, NBSP, BOM and the Unicode space separators.
+bool is_js_space(char32_t cp);
+std::string_view js_trim_start(std::string_view s);
+std::string_view js_trim_end(std::string_view s);
+std::string_view js_trim(std::string_view s);
+
+// Unicode case mapping (String.prototype.toLowerCase / toUpperCase).
+std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
+
+// Nunjucks' escape: & " ' < > and backslash.
+void append_escaped(std::string& out, std::string_view s);
+std::string escape_html(std::string_view s);
+// encodeURIComponent.
+std::string encode_uri_component(std::string_view s);
+
+// Number(s): trimmed, "" → 0, decimal/hex/binary/octal/Infinity, anything else NaN.
+double js_string_to_number(std::string_view s);
+// parseFloat / parseInt(s, radix) on a string: the longest valid prefix, else NaN.
+double js_parse_float(std::string_view s);
+double js_parse_int(std::string_view s, int radix);
+
+// ToNumber of a template value.
+double to_number(const base::Value& v);
+// String(v) for output and concatenation (numbers as JavaScript prints them).
+std::string to_js_string(const base::Value& v);
+// Integer-like object keys ("0", "12") come first in ascending order in JavaScript objects.
+bool is_array_index_key(std::string_view key);
+// An object's entries in JavaScript property order.
+std::vector<const std::pair<std::string, base::Value>*> js_entries(const base::Object& o);
+
+} // namespace haven::tmpl::detail

@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "text/utf8.hpp"
+
+namespace haven::text {
+namespace {
+
+TEST(Utf8, FindInvalid) {
+  struct Case {
+    std::string input;
+    std::optional<size_t> expected;
+  };
+  const Case cases[] = {
+      {"", std::nullopt},
+      {"plain ascii", std::nullopt},
+      {"依恋 ok 🚀", std::nullopt},
+      {"ab\x80", 2},                  // stray continuation byte
+      {"a\xC0\xAF", 1},               // overlong '/'
+      {"\xE0\x80\xAF", 0},            // overlong 3-byte
+      {"x\xED\xA0\x80", 1},           // UTF-16 surrogate D800
+      {"\xF4\x90\x80\x80", 0},        // above U+10FFFF
+      {"ok\xE4\xBD", 2},              // truncated 3-byte sequence
+      {"\xF5\x80\x80\x80", 0},        // F5 never starts a sequence
+      {"\xEF\xBF\xBD", std::nullopt}, // U+FFFD itself is valid
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(find_invalid_utf8(c.input), c.expected) << c.input;
+  }
+}
+
+TEST(Utf8, DecodeAdvances) {
+  std::string s = "a依\xFF🚀";
+  size_t pos = 0;
+  EXPECT_EQ(decode_utf8(s, pos), U'a');
+  EXPECT_EQ(pos, 1u);
+  EXPECT_EQ(decode_utf8(s, pos), U'依');
+  EXPECT_EQ(pos, 4u);
+  EXPECT_EQ(decode_utf8(s, pos), 0xFFFDu);
+  EXPECT_EQ(pos, 5u);
+  EXPECT_EQ(decode_utf8(s, pos), U'🚀');
+  EXPECT_EQ(pos, s.size());
+  EXPECT_EQ(decode_utf8(s, pos), 0u);
+  EXPECT_EQ(pos, s.size());
+}
+
+TEST(Utf8, AppendRoundTrips) {
+  std::string out;
+  for (char32_t c : {U'a', U'é', U'依', U'🚀'}) append_utf8(out, c);
+  EXPECT_EQ(out, "aé依🚀");
+  std::string bad;
+  append_utf8(bad, 0xD800);
+  EXPECT_EQ(bad, "\xEF\xBF\xBD");
+}
+
+TEST(Utf8, DisplayWidth) {
+  struct Case {
+    std::string input;
+    size_t width;
+  };
+  const Case cases[] = {
+      {"", 0},          {"abc", 3},          {"依恋", 4},        {"ＡＢ", 4},
+      {"：", 2},        {"e\u0301", 1},      {"a\u200Bb", 2},    {"한국어", 6},
+      {"ｶﾀ", 2},        {"🚀", 2},            {"Hello 世界", 10},
+  };
+  for (const Case& c : cases) EXPECT_EQ(display_width(c.input), c.width) << c.input;
+}
+
+TEST(Utf8, Nfc) {
+  EXPECT_EQ(to_nfc("e\u0301"), "é");
+  EXPECT_EQ(to_nfc("caf\u00E9"), "café");
+  EXPECT_EQ(to_nfc("\u1100\u1161"), "가");  // conjoining jamo compose
+  EXPECT_EQ(to_nfc("plain"), "plain");
+}
+
+TEST(Utf8, IsCjk) {
+  for (char32_t c : {U'依', U'〇', U'々', U'あ', U'カ', U'ｶ', U'ー', U'한', U'\U00020000', U'\u3400', U'\uF900'}) {
+    EXPECT_TRUE(is_cjk(c)) << static_cast<uint32_t>(c);
+  }
+  for (char32_t c : {U'a', U'é', U'。', U'、', U'：', U'Ａ', U'「', U'１', U'🚀', U'\u2E80'}) {
+    EXPECT_FALSE(is_cjk(c)) << static_cast<uint32_t>(c);
+  }
+}
+
+} // namespace
+} // namespace haven::text

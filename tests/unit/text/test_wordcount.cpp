@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "text/wordcount.hpp"
+
+namespace haven::text {
+namespace {
+
+// The seed post's body with Markdown syntax removed: front matter dropped and the "### "
+// heading markers deleted (the body has no other Markdown), which is what stripping the
+// rendered HTML leaves as text (paragraph/heading tags and the anchor's attributes vanish).
+std::string seed_text() {
+  std::ifstream in(HAVEN_SHARED_DIR "/fixtures/seed/000_f466e366f9a77db7.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string md = ss.str();
+  size_t end = md.find("\n---\n", 4);
+  EXPECT_NE(end, std::string::npos);
+  std::string body = md.substr(end + 5);
+  std::string out;
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("### ")) line = line.substr(4);
+    out += line + "\n";
+  }
+  return out;
+}
+
+TEST(Wordcount, SeedPostMatchesHexoPlugins) {
+  std::string text = seed_text();
+  ASSERT_FALSE(text.empty());
+  // Spec §11.5: 1538 Han, no other words → 1538 raw, "1.5k"; min2read 5.
+  EXPECT_EQ(hexo_wordcount(text), 1538u);
+  EXPECT_EQ(hexo_wordcount_display(hexo_wordcount(text)), "1.5k");
+  EXPECT_EQ(hexo_min2read(text), "5");
+  // hexo-symbols-count-time: Han 1538 + CJK punctuation 199 = 1737 → "1.7k", "2 mins.".
+  EXPECT_EQ(symbols_count(text), 1737u);
+  EXPECT_EQ(symbols_count_display(symbols_count(text)), "1.7k");
+  EXPECT_EQ(symbols_time(symbols_count(text)), "2 mins.");
+  // Haven's own count sees the same 1538 Han letters and no other words.
+  TextStats stats = count_text(text);
+  EXPECT_EQ(stats.cjk_chars, 1538u);
+  EXPECT_EQ(stats.words, 0u);
+}
+
+TEST(Wordcount, HexoWordcountRegexRuns) {
+  struct Case {
+    const char* html;
+    size_t count;
+  };
+  const Case cases[] = {
+      {"", 0},
+      {"<p>Hello world, 2024!</p>", 3},
+      {"foo_bar baz", 2},
+      {"abc中def", 2},          // 1 Han + 1 word: Han is removed first, so abc and def join
+      {"ひらがな カタカナ", 1},  // one Hiragana run; Katakana is not counted
+      {"한국어 문장", 2},        // Hangul runs
+      {"Привет мир", 2},       // Cyrillic
+      {"αβγ δ", 2},            // Greek
+      {"bär", 3},              // b | ä | r: the Nordic class is its own alternative
+      {"：，。", 0},
+      {"<code>x = 1</code>", 2},
+      {"中文 English mix 混合", 6},
+  };
+  for (const Case& c : cases) EXPECT_EQ(hexo_wordcount(c.html), c.count) << c.html;
+}
+
+TEST(Wordcount, Displays) {
+  EXPECT_EQ(hexo_wordcount_display(999), "999");
+  EXPECT_EQ(hexo_wordcount_display(1000), "1k");
+  EXPECT_EQ(hexo_wordcount_display(2149), "2.1k");
+  EXPECT_EQ(hexo_min2read("short"), "1");
+  EXPECT_EQ(symbols_count_display(999), "999");
+  EXPECT_EQ(symbols_count_display(1000), "1k");
+  EXPECT_EQ(symbols_count_display(9999), "10k");
+  EXPECT_EQ(symbols_count_display(12345), "12k");
+  EXPECT_EQ(symbols_time(10), "1 mins.");
+  EXPECT_EQ(symbols_time(1100 * 59), "59 mins.");
+  EXPECT_EQ(symbols_time(1100 * 60), "1:01");  // minutes - hours*60 = 0 → clamped to 1
+  EXPECT_EQ(symbols_time(1100 * 75), "1:15");
+  EXPECT_EQ(symbols_time(1100 * 5, 4, 275, "分钟"), "5 分钟");
+}
+
+TEST(Wordcount, SymbolsCountUtf16) {
+  EXPECT_EQ(symbols_count("<p>a b\nc</p>"), 3u);
+  EXPECT_EQ(symbols_count("🚀"), 2u);          // astral = 2 UTF-16 units
+  EXPECT_EQ(symbols_count("依\u3000恋\u00A0"), 2u);  // \s includes U+3000 and NBSP
+}
+
+TEST(Wordcount, CountText) {
+  TextStats s = count_text("<p>依恋 is a <b>deep</b> bond, 2 people. ひらがな한국</p>");
+  EXPECT_EQ(s.cjk_chars, 8u);
+  EXPECT_EQ(s.words, 6u);  // is a deep bond 2 people
+  TextStats e = count_text("Don't stop &amp; go");
+  EXPECT_EQ(e.cjk_chars, 0u);
+  EXPECT_EQ(e.words, 3u);
+}
+
+} // namespace
+} // namespace haven::text
