@@ -21,7 +21,6 @@ test: build node-deps
 	bash scripts/run-tests $(BUILD)
 
 demo: build
-	./$(BUILD)/haven build examples/blog
 	./$(BUILD)/haven serve examples/blog --port 4000
 
 bench: build

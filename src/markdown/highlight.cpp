@@ -85,7 +85,6 @@ std::string_view class_for(ksh::Theme::TextStyle style) {
     case S::ControlFlow: return "keyword";
     case S::Function: return "title";
     case S::Variable: return "variable";
-    case S::Operator: return "operator";
     case S::BuiltIn:
     case S::Extension: return "built_in";
     case S::Preprocessor:
@@ -109,11 +108,54 @@ std::string_view class_for(ksh::Theme::TextStyle style) {
     case S::CommentVar:
     case S::Alert:
     case S::Warning: return "doctag";
+    case S::Operator:  // highlight.js leaves operators and punctuation unstyled
     case S::Normal:
     case S::Error:
     case S::Others: return "";
   }
   return "";
+}
+
+// Item names whose highlight.js class differs from what their KF5 style suggests; the first
+// entry whose text occurs in the format name wins. (KF5 styles JSON keys as DataType, braces as
+// Function, JS function names as Function — highlight.js calls them attr, nothing, title.)
+struct NameRule {
+  std::string_view definition;  // empty = any definition
+  std::string_view part;
+  std::string_view cls;
+};
+constexpr NameRule k_name_rules[] = {
+    {"", "Operator", ""},
+    {"", "Separator", ""},
+    {"", "Seperator", ""},
+    {"", "Symbol", ""},
+    {"", "Bracket", ""},
+    {"", "Function Declaration", "title function_"},
+    {"", "Method", "title function_"},
+    {"", "String_Key", "attr"},  // JSON keys
+    {"YAML", "Key Points", ""},
+    {"YAML", "Key", "attr"},
+    {"", "Special Variable", "literal"},
+    {"", "Decorator", "meta"},
+    {"", "Template", "string"},
+    {"", "Substitution", "subst"},
+    {"", "Prep. Lib", "string"},
+    {"YAML", "Attribute", ""},
+    {"HTML", "Element", "name"},
+    {"HTML", "Attribute", "attr"},
+    {"HTML", "Value", "string"},
+    {"XML", "Element", "name"},
+    {"XML", "Attribute", "attr"},
+    {"XML", "Value", "string"},
+};
+
+std::string_view class_for(const ksh::Format& format, const std::string& definition) {
+  std::string name = format.name().toStdString();
+  for (const NameRule& rule : k_name_rules) {
+    if (!rule.definition.empty() && rule.definition != definition) continue;
+    if (name.find(rule.part) != std::string::npos) return rule.cls;
+  }
+  return class_for(format.textStyle());
 }
 
 // Escaping inside code. Highlighted text uses highlight.js's escape (' → &#x27;); plain text uses
@@ -147,15 +189,28 @@ public:
 
   std::vector<Run> runs;
 
+  using ksh::AbstractHighlighter::highlightLine;  // public here: this class is the only caller
+
+  explicit LineHighlighter(std::string definition_name) : m_definition(std::move(definition_name)) {}
+
   void applyFormat(int offset, int length, const ksh::Format& format) override {
     if (length <= 0) return;
-    std::string_view cls = format.isValid() ? class_for(format.textStyle()) : std::string_view{};
+    std::string_view cls;
+    if (format.isValid()) {
+      auto it = m_classes.find(format.id());
+      if (it == m_classes.end()) it = m_classes.emplace(format.id(), class_for(format, m_definition)).first;
+      cls = it->second;
+    }
     if (!runs.empty() && runs.back().cls == cls && runs.back().end == offset) {
       runs.back().end = offset + length;
       return;
     }
     runs.push_back({cls, offset, offset + length});
   }
+
+private:
+  std::string m_definition;
+  std::unordered_map<quint16, std::string_view> m_classes;  // format id → class, per block
 };
 
 struct ThreadHighlighting {
@@ -233,7 +288,7 @@ std::vector<std::string> render_lines(const std::vector<std::string>& lines, con
     }
     return out;
   }
-  LineHighlighter highlighter;
+  LineHighlighter highlighter(def.name().toStdString());
   highlighter.setDefinition(def);
   ksh::State state;
   for (const std::string& line : lines) {
@@ -242,7 +297,7 @@ std::vector<std::string> render_lines(const std::vector<std::string>& lines, con
     state = highlighter.highlightLine(QStringView(q), state);
     std::string html;
     int pos = 0;
-    auto emit = [&](std::string_view cls, int begin, int end) {
+    auto emit_run = [&](std::string_view cls, int begin, int end) {
       if (end <= begin) return;
       QByteArray bytes = QStringView(q).mid(begin, end - begin).toUtf8();
       std::string_view text(bytes.constData(), static_cast<size_t>(bytes.size()));
@@ -257,11 +312,11 @@ std::vector<std::string> render_lines(const std::vector<std::string>& lines, con
     for (const LineHighlighter::Run& run : highlighter.runs) {
       int begin = std::max(run.begin, pos);
       int end = std::min(run.end, static_cast<int>(q.size()));
-      if (begin > pos) emit({}, pos, begin);  // text the highlighter did not format
-      emit(run.cls, begin, end);
+      if (begin > pos) emit_run({}, pos, begin);  // text the highlighter did not format
+      emit_run(run.cls, begin, end);
       pos = std::max(pos, end);
     }
-    emit({}, pos, static_cast<int>(q.size()));
+    emit_run({}, pos, static_cast<int>(q.size()));
     out.push_back(std::move(html));
   }
   return out;

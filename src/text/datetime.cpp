@@ -321,6 +321,13 @@ std::vector<Token> tokenize_legacy(std::string_view s) {
         ++i;
       }
       out.push_back(std::move(t));
+    } else if (c >= 0x80) {
+      // V8 has no token for non-ASCII text outside comments ("2024年1月15日" is an Invalid Date).
+      Token t;
+      t.kind = Token::Symbol;
+      t.symbol = '\x80';
+      out.push_back(std::move(t));
+      while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x80) ++i;
     } else {
       Token t;
       t.kind = Token::Symbol;
@@ -407,6 +414,7 @@ std::optional<double> parse_legacy(std::string_view s, std::string_view zone) {
         tz_set = true;
         tz_minutes = sign * (oh * 60 + om);
       }
+      if (t.symbol == '\x80') return std::nullopt;
       continue; // other punctuation separates fields
     }
     // Words.

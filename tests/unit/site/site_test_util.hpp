@@ -9,6 +9,9 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "base/fs.hpp"
 #include "site/build.hpp"
@@ -61,7 +64,8 @@ inline std::set<std::string> list_files(const fs::path& dir) {
 // (2025-12-01 00:00:00 UTC), so `updated` values match.
 inline void copy_fixture(const fs::path& from, const fs::path& to) {
   fs::copy(from, to, fs::copy_options::recursive);
-  auto when = std::chrono::file_clock::from_sys(std::chrono::sys_days{std::chrono::year{2025} / 12 / 1});
+  // 2025-12-01T00:00:00Z = 1764547200 s since the epoch
+  auto when = std::chrono::file_clock::from_sys(std::chrono::system_clock::time_point(std::chrono::seconds(1764547200)));
   for (auto& e : fs::recursive_directory_iterator(to)) {
     if (e.is_regular_file()) fs::last_write_time(e.path(), when);
   }

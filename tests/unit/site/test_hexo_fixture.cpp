@@ -112,7 +112,9 @@ TEST_F(HexoFixture, AbbrlinkWithHtmlPermalink) {
   auto produced = produced_paths();
   for (const auto& p : expected) EXPECT_TRUE(produced.count(p)) << "missing " << p;
   for (const auto& p : produced) {
-    if (!expected.count(p)) EXPECT_TRUE(std::regex_match(p, std::regex("posts/[0-9]+\\.html"))) << "unexpected " << p;
+    if (!expected.count(p)) {
+      EXPECT_TRUE(std::regex_match(p, std::regex("posts/[0-9]+\\.html"))) << "unexpected " << p;
+    }
   }
   EXPECT_TRUE(produced.count("posts/12220/x.png"));  // post asset next to posts/12220.html
 }
@@ -218,7 +220,9 @@ TEST_F(HexoFixture, SitemapsListHexosUrls) {
   expected_txt.erase("https://blog.example.com/css/extra.css");
   EXPECT_EQ(txt.size(), expected_txt.size());
   for (auto& line : expected_txt) {
-    if (line.find("no-date") == std::string::npos) EXPECT_TRUE(txt.count(line)) << line;
+    if (line.find("no-date") == std::string::npos) {
+      EXPECT_TRUE(txt.count(line)) << line;
+    }
   }
 }
 

@@ -1,0 +1,320 @@
+// cmark-gfm parses; the AST is then rewritten so that the stock HTML renderer prints Hexo's
+// markup: text, code spans, links, images, breaks and rules become raw HTML nodes built here,
+// headings get ids and anchors, fenced code becomes highlight_code output.
+#include "markdown/markdown.hpp"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "text/html.hpp"
+#include "text/slug.hpp"
+#include "text/url.hpp"
+
+namespace haven::markdown {
+
+namespace {
+
+// Marks the end of a heading's HTML block so the newline the renderer adds after it can be
+// dropped (Hexo prints "</h2><p>"). Only used when the input does not contain the byte.
+constexpr char k_heading_end = '\x02';
+
+constexpr const char* k_gfm_extensions[] = {"table", "strikethrough", "autolink", "tasklist"};
+
+void ensure_extensions_registered() {
+  static std::once_flag once;  // registration mutates a global registry
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+std::string take_cmark_string(char* s) {
+  std::string out = s ? s : "";
+  std::free(s);
+  return out;
+}
+
+cmark_node* make_raw(cmark_node_type type, const std::string& html) {
+  cmark_node* node = cmark_node_new(type);
+  cmark_node_set_literal(node, html.c_str());
+  return node;
+}
+
+void replace_with(cmark_node* old_node, cmark_node* new_node) {
+  cmark_node_replace(old_node, new_node);
+  cmark_node_free(old_node);
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+}
+
+// Inline code and code spans: marked's escape plus Hexo's brace escaping.
+std::string code_span_html(std::string_view literal) {
+  std::string out = "<code>";
+  std::string escaped = text::escape_html_min(literal);
+  for (char c : escaped) {
+    if (c == '{') out += "&#123;";
+    else if (c == '}') out += "&#125;";
+    else out += c;
+  }
+  out += "</code>";
+  return out;
+}
+
+// Text of a subtree as an image's alt attribute sees it.
+void plain_text(cmark_node* node, std::string& out) {
+  for (cmark_node* child = cmark_node_first_child(node); child; child = cmark_node_next(child)) {
+    cmark_node_type type = cmark_node_get_type(child);
+    if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_HTML_INLINE) {
+      const char* literal = cmark_node_get_literal(child);
+      if (literal) out += literal;
+    } else if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) {
+      out += ' ';
+    } else {
+      plain_text(child, out);
+    }
+  }
+}
+
+bool is_absolute_or_fragment(std::string_view href) {
+  return href.starts_with("#") || href.starts_with("//") || href.starts_with("http:") || href.starts_with("https:");
+}
+
+std::string attribute_url(std::string url) {
+  replace_all(url, "\"", "%22");  // encode_url leaves opaque URLs (mailto:) as written
+  return url;
+}
+
+// An autolink's text is its URL (minus "mailto:" or with "http://" added for www. links).
+bool is_autolink(cmark_node* link) {
+  cmark_node* child = cmark_node_first_child(link);
+  if (!child || cmark_node_next(child) || cmark_node_get_type(child) != CMARK_NODE_TEXT) return false;
+  std::string_view url = cmark_node_get_url(link) ? cmark_node_get_url(link) : "";
+  std::string_view text = cmark_node_get_literal(child) ? cmark_node_get_literal(child) : "";
+  if (text.empty()) return false;
+  if (url == text) return true;
+  if (url.starts_with("mailto:") && url.substr(7) == text) return true;
+  if (url.starts_with("http://") && url.substr(7) == text) return true;
+  return false;
+}
+
+class Renderer {
+public:
+  Renderer(const Options& options, bool heading_marker) : m_options(options), m_heading_marker(heading_marker) {}
+
+  void rewrite(cmark_node* document, cmark_llist* extensions) {
+    m_extensions = extensions;
+    collect(document);
+    for (cmark_node* image : m_images) rewrite_image(image);
+    for (cmark_node* text : m_texts) rewrite_text(text);
+    for (cmark_node* code : m_codes) replace_with(code, make_raw(CMARK_NODE_HTML_INLINE, code_span_html(literal(code))));
+    for (cmark_node* br : m_breaks) replace_with(br, make_raw(CMARK_NODE_HTML_INLINE, "<br>"));
+    for (cmark_node* link : m_links) rewrite_link(link);
+    for (cmark_node* block : m_code_blocks) rewrite_code_block(block);
+    for (cmark_node* rule : m_rules) replace_with(rule, make_raw(CMARK_NODE_HTML_BLOCK, "<hr>"));
+    for (cmark_node* heading : m_headings) rewrite_heading(heading);
+    // marked keeps the blank line that ends a raw HTML block.
+    for (cmark_node* block : m_html_blocks) {
+      if (cmark_node_next(block)) cmark_node_set_literal(block, (literal(block) + "\n").c_str());
+    }
+  }
+
+  std::vector<Heading> take_headings() { return std::move(m_heading_list); }
+
+private:
+  static std::string literal(cmark_node* node) {
+    const char* s = cmark_node_get_literal(node);
+    return s ? s : "";
+  }
+
+  void collect(cmark_node* document) {
+    cmark_iter* it = cmark_iter_new(document);
+    int image_depth = 0;
+    cmark_event_type event;
+    while ((event = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+      cmark_node* node = cmark_iter_get_node(it);
+      cmark_node_type type = cmark_node_get_type(node);
+      if (type == CMARK_NODE_IMAGE) {
+        if (event == CMARK_EVENT_ENTER) {
+          if (image_depth == 0) m_images.push_back(node);
+          ++image_depth;
+        } else {
+          --image_depth;
+        }
+        continue;
+      }
+      if (event != CMARK_EVENT_ENTER || image_depth > 0) continue;
+      switch (type) {
+        case CMARK_NODE_TEXT: m_texts.push_back(node); break;
+        case CMARK_NODE_CODE: m_codes.push_back(node); break;
+        case CMARK_NODE_LINEBREAK: m_breaks.push_back(node); break;
+        case CMARK_NODE_SOFTBREAK:
+          if (m_options.breaks) m_breaks.push_back(node);
+          break;
+        case CMARK_NODE_LINK: m_links.push_back(node); break;
+        case CMARK_NODE_CODE_BLOCK: {
+          int length = 0, offset = 0;  // cmark writes through these pointers unchecked
+          char fence_char = 0;
+          if (cmark_node_get_fenced(node, &length, &offset, &fence_char)) m_code_blocks.push_back(node);
+          break;
+        }
+        case CMARK_NODE_THEMATIC_BREAK: m_rules.push_back(node); break;
+        case CMARK_NODE_HEADING: m_headings.push_back(node); break;
+        case CMARK_NODE_HTML_BLOCK: m_html_blocks.push_back(node); break;
+        default: break;
+      }
+    }
+    cmark_iter_free(it);
+  }
+
+  void rewrite_text(cmark_node* node) {
+    cmark_node* parent = cmark_node_parent(node);
+    bool autolink = parent && cmark_node_get_type(parent) == CMARK_NODE_LINK && is_autolink(parent);
+    std::string value = literal(node);
+    // marked escapes autolink text with its own escape; other text goes through escapeHTML.
+    std::string html = autolink ? text::escape_html_min(value) : text::escape_html(value);
+    replace_with(node, make_raw(CMARK_NODE_HTML_INLINE, html));
+  }
+
+  void rewrite_image(cmark_node* node) {
+    std::string href = cmark_node_get_url(node) ? cmark_node_get_url(node) : "";
+    std::string title = cmark_node_get_title(node) ? cmark_node_get_title(node) : "";
+    std::string alt;
+    plain_text(node, alt);
+    if (!is_absolute_or_fragment(href) && !href.empty()) {
+      text::UrlOptions url_options;
+      url_options.root = m_options.root;
+      href = text::url_for(href, url_options);
+    } else {
+      href = text::encode_url(href);
+    }
+    std::string html = "<img src=\"" + attribute_url(href) + "\"";
+    if (!alt.empty()) html += " alt=\"" + text::escape_html(alt) + "\"";
+    if (!title.empty()) html += " title=\"" + text::escape_html(title) + "\"";
+    if (m_options.lazyload) html += " loading=\"lazy\"";
+    html += '>';
+    replace_with(node, make_raw(CMARK_NODE_HTML_INLINE, html));
+  }
+
+  void rewrite_link(cmark_node* link) {
+    std::string href = cmark_node_get_url(link) ? cmark_node_get_url(link) : "";
+    std::string title = cmark_node_get_title(link) ? cmark_node_get_title(link) : "";
+    std::string open = "<a href=\"" + attribute_url(text::encode_url(href)) + "\"";
+    if (!title.empty()) open += " title=\"" + text::escape_html(title) + "\"";
+    open += '>';
+    cmark_node_insert_before(link, make_raw(CMARK_NODE_HTML_INLINE, open));
+    while (cmark_node* child = cmark_node_first_child(link)) cmark_node_insert_before(link, child);
+    replace_with(link, make_raw(CMARK_NODE_HTML_INLINE, "</a>"));
+  }
+
+  void rewrite_code_block(cmark_node* node) {
+    const char* info = cmark_node_get_fence_info(node);
+    CodeBlock block = parse_fence_info(info ? info : "");
+    std::string html = highlight_code(literal(node), block, m_options.highlight);
+    html += "\n\n";  // Hexo leaves a blank line after a fenced block
+    replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
+  }
+
+  void rewrite_heading(cmark_node* node) {
+    int level = cmark_node_get_heading_level(node);
+    std::string tag = "h" + std::to_string(level);
+    std::string rendered = take_cmark_string(cmark_render_html(node, CMARK_OPT_UNSAFE, m_extensions));
+    // Inner HTML: strip "<hN>" and "</hN>\n".
+    std::string inner;
+    size_t open_end = rendered.find('>');
+    size_t close = rendered.rfind("</" + tag + ">");
+    if (open_end != std::string::npos && close != std::string::npos && close > open_end) {
+      inner = rendered.substr(open_end + 1, close - open_end - 1);
+    }
+    std::string stripped = text::strip_html(inner);
+    Heading heading{level, {}, text::unescape_html(stripped)};
+    std::string html;
+    if (m_options.header_ids) {
+      std::string plain = text::strip_html(text::unescape_html(inner));
+      size_t b = plain.find_first_not_of(" \t\n\r");
+      size_t e = plain.find_last_not_of(" \t\n\r");
+      plain = b == std::string::npos ? std::string() : plain.substr(b, e - b + 1);
+      std::string id = text::slugize(plain, m_options.modify_anchors);
+      auto [it, fresh] = m_heading_counts.try_emplace(id, 1);
+      if (!fresh) id += "-" + std::to_string(it->second++);
+      heading.id = id;
+      html = "<" + tag + " id=\"" + id + "\"><a href=\"#" + id + "\" class=\"headerlink\" title=\"" + stripped +
+             "\"></a>" + inner + "</" + tag + ">";
+    } else {
+      html = "<" + tag + ">" + inner + "</" + tag + ">";
+    }
+    if (m_heading_marker) html += k_heading_end;
+    m_heading_list.push_back(std::move(heading));
+    replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
+  }
+
+  const Options& m_options;
+  bool m_heading_marker;
+  cmark_llist* m_extensions = nullptr;
+  std::vector<cmark_node*> m_texts, m_codes, m_breaks, m_links, m_images, m_code_blocks, m_rules, m_headings,
+      m_html_blocks;
+  std::unordered_map<std::string, int> m_heading_counts;  // id → next suffix (hexo-renderer-marked)
+  std::vector<Heading> m_heading_list;
+};
+
+} // namespace
+
+Rendered render(std::string_view markdown, const Options& options) {
+  ensure_extensions_registered();
+  int flags = CMARK_OPT_UNSAFE;
+  if (!options.commonmark) {
+    if (options.smartypants) flags |= CMARK_OPT_SMART;
+    if (options.footnotes) flags |= CMARK_OPT_FOOTNOTES;
+  }
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
+  if (!options.commonmark) {
+    for (const char* name : k_gfm_extensions) {
+      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
+        cmark_parser_attach_syntax_extension(parser.get(), ext);
+      }
+    }
+  }
+  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+  std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
+  cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
+
+  Rendered result;
+  if (options.commonmark) {
+    result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
+    return result;
+  }
+  bool heading_marker = markdown.find(k_heading_end) == std::string_view::npos;
+  Renderer renderer(options, heading_marker);
+  renderer.rewrite(document.get(), extensions);
+  result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
+  result.headings = renderer.take_headings();
+
+  // Markup the extensions print that marked prints differently.
+  replace_all(result.html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+              "<input checked=\"\" disabled=\"\" type=\"checkbox\">");
+  replace_all(result.html, "<input type=\"checkbox\" disabled=\"\" />", "<input disabled=\"\" type=\"checkbox\">");
+  replace_all(result.html, "<tbody>\n<tr>", "<tbody><tr>");
+  replace_all(result.html, "</tbody>\n</table>", "</tbody></table>");
+  if (heading_marker) {
+    replace_all(result.html, std::string(1, k_heading_end) + "\n", "");
+    replace_all(result.html, std::string(1, k_heading_end), "");
+  }
+  return result;
+}
+
+} // namespace haven::markdown

@@ -1,0 +1,182 @@
+#include <gtest/gtest.h>
+
+#include "markdown/markdown.hpp"
+
+namespace haven::markdown {
+namespace {
+
+std::string html(std::string_view md, const Options& o = {}) { return render(md, o).html; }
+
+struct Case {
+  const char* markdown;
+  const char* html;
+};
+
+// Spec §9.3 rows (and §9.4), exact output.
+TEST(Markdown, SpecHeadings) {
+  const Case cases[] = {
+      {"## 中文标题\n",
+       "<h2 id=\"中文标题\"><a href=\"#中文标题\" class=\"headerlink\" title=\"中文标题\"></a>中文标题</h2>"},
+      {"### Hello 世界 & Friends\n",
+       "<h3 id=\"Hello-世界-Friends\"><a href=\"#Hello-世界-Friends\" class=\"headerlink\" title=\"Hello 世界 &amp; "
+       "Friends\"></a>Hello 世界 &amp; Friends</h3>"},
+      {"## **加粗** 标题\n",
+       "<h2 id=\"加粗-标题\"><a href=\"#加粗-标题\" class=\"headerlink\" title=\"加粗 标题\"></a><strong>加粗</strong> "
+       "标题</h2>"},
+      {"## C++ 与 C# 的区别?\n",
+       "<h2 id=\"C-与-C-的区别\"><a href=\"#C-与-C-的区别\" class=\"headerlink\" title=\"C++ 与 C# 的区别?\"></a>C++ 与 "
+       "C# 的区别?</h2>"},
+      {"## What's new? (2024)\n",
+       "<h2 id=\"What’s-new-2024\"><a href=\"#What’s-new-2024\" class=\"headerlink\" title=\"What’s new? "
+       "(2024)\"></a>What’s new? (2024)</h2>"},
+      {"## 1. Introduction\n",
+       "<h2 id=\"1-Introduction\"><a href=\"#1-Introduction\" class=\"headerlink\" title=\"1. Introduction\"></a>1. "
+       "Introduction</h2>"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(html(c.markdown), c.html) << c.markdown;
+}
+
+TEST(Markdown, HeadingFollowedDirectlyByNextBlock) {
+  EXPECT_EQ(html("### 标题\n正文\n"),
+            "<h3 id=\"标题\"><a href=\"#标题\" class=\"headerlink\" title=\"标题\"></a>标题</h3><p>正文</p>\n");
+}
+
+TEST(Markdown, HeadingIdCollisions) {
+  Rendered r = render("## A\n\n## A\n\n## A\n\n## B\n", {});
+  ASSERT_EQ(r.headings.size(), 4u);
+  EXPECT_EQ(r.headings[0].id, "A");
+  EXPECT_EQ(r.headings[1].id, "A-1");
+  EXPECT_EQ(r.headings[2].id, "A-2");
+  EXPECT_EQ(r.headings[3].id, "B");
+  EXPECT_NE(r.html.find("<h2 id=\"A-2\"><a href=\"#A-2\""), std::string::npos);
+  EXPECT_EQ(r.headings[0].level, 2);
+  EXPECT_EQ(r.headings[0].text, "A");
+}
+
+TEST(Markdown, HeadingOptions) {
+  Options lower;
+  lower.modify_anchors = 1;
+  EXPECT_EQ(html("## Quick Start\n", lower),
+            "<h2 id=\"quick-start\"><a href=\"#quick-start\" class=\"headerlink\" title=\"Quick Start\"></a>Quick "
+            "Start</h2>");
+  Options off;
+  off.header_ids = false;
+  EXPECT_EQ(html("## Quick Start\n", off), "<h2>Quick Start</h2>");
+  Rendered r = render("# Tom &amp; <em>Jerry</em>\n", {});
+  ASSERT_EQ(r.headings.size(), 1u);
+  EXPECT_EQ(r.headings[0].text, "Tom & Jerry");
+  EXPECT_EQ(r.headings[0].id, "Tom-Jerry");
+}
+
+TEST(Markdown, SpecInline) {
+  const Case cases[] = {
+      {"line one\nline two\n", "<p>line one<br>line two</p>\n"},
+      {"第一行\n第二行\n", "<p>第一行<br>第二行</p>\n"},
+      {"![Alt](/images/x.png \"T\")\n", "<p><img src=\"/images/x.png\" alt=\"Alt\" title=\"T\"></p>\n"},
+      {"![a](images/x.png)\n", "<p><img src=\"/images/x.png\" alt=\"a\"></p>\n"},
+      {"[Hexo](https://hexo.io/)\n", "<p><a href=\"https://hexo.io/\">Hexo</a></p>\n"},
+      {"bare https://example.org/path?q=1&r=2\n",
+       "<p>bare <a href=\"https://example.org/path?q=1&r=2\">https://example.org/path?q=1&amp;r=2</a></p>\n"},
+      {"<https://example.net>\n", "<p><a href=\"https://example.net/\">https://example.net</a></p>\n"},
+      {"~~s~~\n", "<p><del>s</del></p>\n"},
+      {"\"q\" 's' -- --- ...\n", "<p>“q” ‘s’ – — …</p>\n"},
+      {"text < > & / = \"\n", "<p>text &lt; &gt; &amp; &#x2F; &#x3D; “</p>\n"},
+      {"`{{ x }}`\n", "<p><code>&#123;&#123; x &#125;&#125;</code></p>\n"},
+      {"a  \nb\n", "<p>a<br>b</p>\n"},
+      // From the fixture's hello-world post (search.xml), mail link aside (Hexo mangles it randomly).
+      {"Links: [Hexo](https://hexo.io/), [internal absolute](https://blog.example.com/about/), [relative](/about/).\n",
+       "<p>Links: <a href=\"https://hexo.io/\">Hexo</a>, <a href=\"https://blog.example.com/about/\">internal "
+       "absolute</a>, <a href=\"/about/\">relative</a>.</p>\n"},
+      {"Images: ![Alt text](/images/x.png \"Image title\") and ![no-slash](images/x.png) and "
+       "![remote](https://example.com/a.png).\n",
+       "<p>Images: <img src=\"/images/x.png\" alt=\"Alt text\" title=\"Image title\"> and <img src=\"/images/x.png\" "
+       "alt=\"no-slash\"> and <img src=\"https://example.com/a.png\" alt=\"remote\">.</p>\n"},
+      {"Smart \"quotes\" -- and --- dashes... and it's done.\n", "<p>Smart “quotes” – and — dashes… and it’s done.</p>\n"},
+      {"Welcome to the lab blog. This first paragraph has\na single newline inside it, which Hexo's marked renderer\n"
+       "turns into a line break because `breaks: true`.\n",
+       "<p>Welcome to the lab blog. This first paragraph has<br>a single newline inside it, which Hexo’s marked "
+       "renderer<br>turns into a line break because <code>breaks: true</code>.</p>\n"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(html(c.markdown), c.html) << c.markdown;
+}
+
+TEST(Markdown, TaskListAndTable) {
+  EXPECT_EQ(html("- [x] done\n- [ ] todo\n"),
+            "<ul>\n<li><input checked=\"\" disabled=\"\" type=\"checkbox\"> done</li>\n"
+            "<li><input disabled=\"\" type=\"checkbox\"> todo</li>\n</ul>\n");
+  EXPECT_EQ(html("| Left | Plain |\n|:-----|-------|\n| a    | b     |\n"),
+            "<table>\n<thead>\n<tr>\n<th align=\"left\">Left</th>\n<th>Plain</th>\n</tr>\n</thead>\n"
+            "<tbody><tr>\n<td align=\"left\">a</td>\n<td>b</td>\n</tr>\n</tbody></table>\n");
+}
+
+TEST(Markdown, OptionsSwitches) {
+  Options no_breaks;
+  no_breaks.breaks = false;
+  EXPECT_EQ(html("a\nb\n", no_breaks), "<p>a\nb</p>\n");
+  Options dumb;
+  dumb.smartypants = false;
+  EXPECT_EQ(html("\"q\" 's'\n", dumb), "<p>&quot;q&quot; &#39;s&#39;</p>\n");
+  Options lazy;
+  lazy.lazyload = true;
+  EXPECT_EQ(html("![a](/x.png)\n", lazy), "<p><img src=\"/x.png\" alt=\"a\" loading=\"lazy\"></p>\n");
+  Options root;
+  root.root = "/blog/";
+  EXPECT_EQ(html("![a](images/x.png)\n", root), "<p><img src=\"/blog/images/x.png\" alt=\"a\"></p>\n");
+  EXPECT_EQ(html("![](<https://cdn.example.com/图.png>)\n"),
+            "<p><img src=\"https://cdn.example.com/%E5%9B%BE.png\"></p>\n");
+}
+
+TEST(Markdown, RawHtmlAndPlaceholdersSurvive) {
+  EXPECT_EQ(html("<div class=\"x\">\n*raw*\n</div>\n"), "<div class=\"x\">\n*raw*\n</div>\n");
+  // A raw HTML block keeps the blank line after it, as marked does.
+  EXPECT_EQ(html("before\n\n<!-- more -->\n\nafter\n"), "<p>before</p>\n<!-- more -->\n\n<p>after</p>\n");
+  EXPECT_EQ(html("<!-- more -->\n\n## Quick Start\n"),
+            "<!-- more -->\n\n<h2 id=\"Quick-Start\"><a href=\"#Quick-Start\" class=\"headerlink\" title=\"Quick "
+            "Start\"></a>Quick Start</h2>");
+  EXPECT_EQ(html("<!--haven:12-->\n"), "<!--haven:12-->\n");
+  EXPECT_EQ(html("see <!--haven:3--> here\n"), "<p>see <!--haven:3--> here</p>\n");
+  EXPECT_EQ(html("a <script>x</script>\n"), "<p>a <script>x</script></p>\n");  // no tagfilter
+}
+
+TEST(Markdown, Footnotes) {
+  std::string out = html("x[^1]\n\n[^1]: The first footnote.\n");
+  EXPECT_NE(out.find("class=\"footnotes\""), std::string::npos);
+  EXPECT_NE(out.find("The first footnote."), std::string::npos);
+  Options off;
+  off.footnotes = false;
+  EXPECT_EQ(html("x[^1]\n", off), "<p>x[^1]</p>\n");
+}
+
+TEST(Markdown, IndentedCodeIsNotHighlighted) {
+  EXPECT_EQ(html("    indented code\n    line2\n"), "<pre><code>indented code\nline2\n</code></pre>\n");
+}
+
+TEST(Markdown, CommonMarkMode) {
+  Options cm;
+  cm.commonmark = true;
+  EXPECT_EQ(html("## A\n\"q\"\nb\n", cm), "<h2>A</h2>\n<p>&quot;q&quot;\nb</p>\n");
+  EXPECT_EQ(html("~~s~~ https://x.org\n", cm), "<p>~~s~~ https://x.org</p>\n");
+  EXPECT_EQ(html("```js\nx\n```\n", cm), "<pre><code class=\"language-js\">x\n</code></pre>\n");
+}
+
+} // namespace
+} // namespace haven::markdown
+
+namespace haven::markdown {
+namespace {
+
+TEST(Markdown, EdgeCasesDoNotCrash) {
+  EXPECT_EQ(render("", {}).html, "");
+  EXPECT_NE(html("```js\nunclosed\n").find("<figure class=\"highlight js\">"), std::string::npos);
+  EXPECT_EQ(html("[![a](x.png)](/p/)\n"), "<p><a href=\"/p/\"><img src=\"/x.png\" alt=\"a\"></a></p>\n");
+  EXPECT_EQ(html("## [Link](/a/) `code`\n"),
+            "<h2 id=\"Link-code\"><a href=\"#Link-code\" class=\"headerlink\" title=\"Link code\"></a><a "
+            "href=\"/a/\">Link</a> <code>code</code></h2>");
+  std::string with_note = html("## Title[^n]\n\n[^n]: note\n");
+  EXPECT_NE(with_note.find("<h2 id=\"Title"), std::string::npos);
+  EXPECT_EQ(html("\x02 ## x\n"), "<p>\x02 ## x</p>\n");
+  EXPECT_EQ(html("##\n"), "<h2 id=\"\"><a href=\"#\" class=\"headerlink\" title=\"\"></a></h2>");
+}
+
+} // namespace
+} // namespace haven::markdown

@@ -1,0 +1,178 @@
+// List pages, drafts, future posts, data files and theme overrides on small inline sites.
+#include "site_test_util.hpp"
+
+namespace haven::testing {
+namespace {
+
+class SmallSite : public ::testing::Test {
+protected:
+  fs::path site() const { return m_dir.path() / "site"; }
+  fs::path out() const { return m_dir.path() / "out"; }
+  void file(const std::string& rel, const std::string& text) { write_text(site() / rel, text); }
+  void post(const std::string& name, const std::string& front, const std::string& body = "Body.\n") {
+    file("source/_posts/" + name + ".md", "---\n" + front + "\n---\n" + body);
+  }
+  site::BuildReport build(std::function<void(site::BuildOptions&)> tweak = {}) {
+    site::BuildOptions o;
+    o.site_dir = site();
+    o.output_dir = out();
+    o.process_zone = "UTC";
+    o.now_ms = 1764547200000.0;  // 2025-12-01
+    if (tweak) tweak(o);
+    auto r = site::build_site(o);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : describe(r.error()));
+    return r ? *r : site::BuildReport{};
+  }
+  bool has(const std::string& rel) const { return fs::exists(out() / rel); }
+  std::string read(const std::string& rel) const { return read_text(out() / rel); }
+  TempDir m_dir;
+};
+
+TEST_F(SmallSite, PaginatesIndexArchivesAndTags) {
+  file("_config.yml", "title: T\nper_page: 2\n");
+  for (int i = 1; i <= 5; ++i) post("p" + std::to_string(i), "title: P" + std::to_string(i) + "\ndate: 2024-0" + std::to_string(i) + "-10 10:00:00\ntags: [t]");
+  auto r = build();
+  for (const char* p : {"index.html", "page/2/index.html", "page/3/index.html", "archives/index.html",
+                        "archives/page/3/index.html", "archives/2024/index.html", "archives/2024/05/index.html",
+                        "tags/t/index.html", "tags/t/page/3/index.html"}) {
+    EXPECT_TRUE(has(p)) << p;
+  }
+  EXPECT_FALSE(has("page/4/index.html"));
+  // newest first on the home page
+  std::string home = read("index.html");
+  EXPECT_LT(home.find("P5"), home.find("P4"));
+  EXPECT_EQ(home.find("P3"), std::string::npos);
+  EXPECT_EQ(r.stats.posts, 5u);
+}
+
+TEST_F(SmallSite, PerPageZeroDisablesPagination) {
+  file("_config.yml", "per_page: 0\nindex_generator:\n  per_page: 0\n");
+  for (int i = 1; i <= 4; ++i) post("p" + std::to_string(i), "title: P" + std::to_string(i) + "\ndate: 2024-01-0" + std::to_string(i));
+  build();
+  EXPECT_FALSE(has("page/2/index.html"));
+  EXPECT_FALSE(has("archives/page/2/index.html"));
+  std::string home = read("index.html");
+  for (const char* t : {"P1", "P2", "P3", "P4"}) EXPECT_NE(home.find(t), std::string::npos) << t;
+}
+
+TEST_F(SmallSite, StickyPostsComeFirstOnTheIndex) {
+  file("_config.yml", "title: T\n");
+  post("old", "title: Old pinned\ndate: 2020-01-01\nsticky: 10");
+  post("new", "title: Newer\ndate: 2024-01-01");
+  build();
+  std::string home = read("index.html");
+  EXPECT_LT(home.find("Old pinned"), home.find("Newer"));
+}
+
+TEST_F(SmallSite, DraftsOnlyWithTheFlagAndFutureByConfig) {
+  file("_config.yml", "future: false\n");
+  post("now", "title: Now\ndate: 2024-01-01");
+  post("later", "title: Later\ndate: 2099-01-01");
+  file("source/_drafts/wip.md", "---\ntitle: WIP\ndate: 2024-02-02\n---\nDraft.\n");
+  build();
+  EXPECT_TRUE(has("2024/01/01/now/index.html"));
+  EXPECT_FALSE(has("2099/01/01/later/index.html"));
+  EXPECT_FALSE(has("2024/02/02/wip/index.html"));
+  build([](site::BuildOptions& o) { o.drafts = true; o.future = true; });
+  EXPECT_TRUE(has("2099/01/01/later/index.html"));
+  EXPECT_TRUE(has("2024/02/02/wip/index.html"));
+}
+
+TEST_F(SmallSite, UnpublishedPostsAppearNowhere) {
+  file("_config.yml", "feed:\n  type: atom\n");
+  post("secret", "title: Secret\ndate: 2024-01-01\npublished: false\ntags: [secret-tag]");
+  post("open", "title: Open\ndate: 2024-01-02");
+  build();
+  EXPECT_FALSE(has("2024/01/01/secret/index.html"));
+  EXPECT_FALSE(has("tags/secret-tag/index.html"));
+  EXPECT_EQ(read("atom.xml").find("Secret"), std::string::npos);
+  EXPECT_NE(read("atom.xml").find("Open"), std::string::npos);
+}
+
+TEST_F(SmallSite, NoPostsMeansNoIndexNorArchives) {
+  file("_config.yml", "title: T\n");
+  file("source/about/index.md", "---\ntitle: About\n---\nHi\n");
+  build();
+  EXPECT_TRUE(has("about/index.html"));
+  EXPECT_FALSE(has("index.html"));
+  EXPECT_FALSE(has("archives/index.html"));
+}
+
+TEST_F(SmallSite, AssetsSkipRenderHiddenFilesAndDataFiles) {
+  file("_config.yml", "skip_render: [static/**]\n");
+  file("source/CNAME", "blog.example.com\n");
+  file("source/static/raw.html", "<p>{{ not rendered }}</p>\n");
+  file("source/_hidden.md", "---\ntitle: hidden\n---\n");
+  file("source/.dotfile", "x");
+  file("source/_data/menu.yml", "home: /\n");
+  file("source/data.yml", "a: 1\nb: [x]\n");
+  file("source/page.html", "---\nlayout: false\n---\n<b>bare</b>\n");
+  build();
+  EXPECT_EQ(read("CNAME"), "blog.example.com\n");
+  EXPECT_EQ(read("static/raw.html"), "<p>{{ not rendered }}</p>\n");
+  EXPECT_FALSE(has("_hidden.html"));
+  EXPECT_FALSE(has(".dotfile"));
+  EXPECT_FALSE(has("_data/menu.yml"));
+  EXPECT_EQ(read("data.json"), "{\"a\":1,\"b\":[\"x\"]}");
+  EXPECT_EQ(read("page.html"), "<b>bare</b>\n");
+}
+
+TEST_F(SmallSite, LayoutFalsePostIsBareHtml) {
+  file("_config.yml", "title: T\n");
+  post("bare", "title: Bare\ndate: 2025-01-01\nlayout: false", "Just **this**.\n");
+  build();
+  std::string html = read("2025/01/01/bare/index.html");
+  EXPECT_EQ(html.find("<html"), std::string::npos);
+  EXPECT_NE(html.find("<strong>this</strong>"), std::string::npos);
+}
+
+TEST_F(SmallSite, PostAssetFolderFilesFollowTheirPost) {
+  file("_config.yml", "post_asset_folder: true\npermalink: posts/:title.html\n");
+  post("with-assets", "title: A\ndate: 2024-01-01", "{% asset_img pic.png A picture %}\n");
+  file("source/_posts/with-assets/pic.png", "PNG");
+  build();
+  EXPECT_EQ(read("posts/with-assets/pic.png"), "PNG");
+  EXPECT_NE(read("posts/with-assets.html").find("src=\"/posts/with-assets/pic.png\""), std::string::npos);
+}
+
+TEST_F(SmallSite, SiteThemeFileOverridesTheEmbeddedOne) {
+  file("_config.yml", "theme: haven\n");
+  post("p", "title: Themed\ndate: 2024-01-01");
+  file("themes/haven/layout/post.njk", "<!DOCTYPE html><html><head></head><body>OVERRIDE {{ page.title }}</body></html>");
+  build();
+  std::string html = read("2024/01/01/p/index.html");
+  EXPECT_NE(html.find("OVERRIDE Themed"), std::string::npos);
+  EXPECT_TRUE(has("css/haven.css"));  // the rest of the embedded theme is still there
+}
+
+TEST_F(SmallSite, FeedAutodiscoveryAndGeneratorMetaAreInjected) {
+  file("_config.yml", "title: T\nfeed:\n  type: atom\n");
+  post("p", "title: P\ndate: 2024-01-01");
+  build();
+  std::string html = read("2024/01/01/p/index.html");
+  EXPECT_NE(html.find("type=\"application/atom+xml\""), std::string::npos);
+  EXPECT_NE(html.find("name=\"generator\" content=\"Haven"), std::string::npos);
+}
+
+TEST_F(SmallSite, ExternalLinksOpenInANewTab) {
+  file("_config.yml", "url: https://blog.example.com\n");
+  post("p", "title: P\ndate: 2024-01-01", "[out](https://hexo.io/) and [in](https://blog.example.com/about/)\n");
+  build();
+  std::string html = read("2024/01/01/p/index.html");
+  EXPECT_NE(html.find("<a target=\"_blank\" rel=\"noopener\" href=\"https://hexo.io/\">"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"https://blog.example.com/about/\">"), std::string::npos);
+}
+
+TEST_F(SmallSite, UnknownTagPluginIsAWarningAndStaysAsText) {
+  file("_config.yml", "title: T\n");
+  post("p", "title: P\ndate: 2024-01-01", "Before {% frobnicate x %} after, and `{% not_a_tag %}` in code.\n");
+  auto r = build();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].where.path, "source/_posts/p.md");
+  EXPECT_EQ(r.warnings[0].where.line, 4u);
+  std::string html = read("2024/01/01/p/index.html");
+  EXPECT_NE(html.find("{% frobnicate x %}"), std::string::npos);
+}
+
+} // namespace
+} // namespace haven::testing
