@@ -105,7 +105,7 @@ std::optional<site::BuildReport> run_build(site::BuildOptions options, bool metr
   if (metrics) {
     for (const auto& p : s.phases) std::printf("  %-12s %8.1f ms\n", p.name.c_str(), p.ms);
   }
-  return result;
+  return std::move(*result);
 }
 
 int cmd_clean(const std::string& site_dir) {

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <system_error>
@@ -14,10 +15,8 @@ using base::Value;
 
 namespace {
 
-// hexo/dist/hexo/default_config.js (Hexo 8.1) followed by the defaults each plugin assigns with
-// Object.assign at load time. `per_page` of the generators is filled from the site's `per_page`
-// after merging (see apply_generator_per_page), as the plugins do.
-constexpr std::string_view k_defaults_yaml = R"YAML(
+// hexo/dist/hexo/default_config.js (Hexo 8.1): deep-merged with the user's config.
+constexpr std::string_view k_engine_defaults_yaml = R"YAML(
 title: Hexo
 subtitle: ''
 description: ''
@@ -84,6 +83,11 @@ server:
 deploy: {}
 ignore: []
 meta_generator: true
+)YAML";
+
+// Plugin defaults. Each plugin applies them with Object.assign(defaults, config.<key>), a shallow
+// merge: a user's `sitemap.path: [a.xml]` replaces the default list instead of merging by index.
+constexpr std::string_view k_plugin_defaults_yaml = R"YAML(
 index_generator:
   path: ''
   per_page: 10
@@ -207,23 +211,85 @@ base::Result<Value> parse_data_file(std::string_view text, const std::filesystem
   return parse_yaml(src);
 }
 
-Value hexo_defaults() {
-  static const Value k_defaults = [] {
-    YamlSource src;
-    src.text = k_defaults_yaml;
-    src.path = "<hexo defaults>";
-    auto parsed = parse_yaml(src);
-    return parsed ? *parsed : Value(base::Object());
-  }();
-  return k_defaults;
+namespace {
+
+Value parse_builtin(std::string_view yaml, std::string_view name) {
+  YamlSource src;
+  src.text = yaml;
+  src.path = name;
+  auto parsed = parse_yaml(src);
+  return parsed && parsed->is_object() ? *parsed : Value(base::Object());
 }
 
+const Value& engine_defaults() {
+  static const Value k_value = parse_builtin(k_engine_defaults_yaml, "<hexo defaults>");
+  return k_value;
+}
+
+const Value& plugin_defaults() {
+  static const Value k_value = parse_builtin(k_plugin_defaults_yaml, "<plugin defaults>");
+  return k_value;
+}
+
+} // namespace
+
+Value hexo_defaults() {
+  static const Value k_value = [] {
+    base::Object all = engine_defaults().as_object();
+    for (const auto& [key, value] : plugin_defaults().as_object()) all.set(key, value);
+    return Value(std::move(all));
+  }();
+  return k_value;
+}
+
+namespace {
+
+bool is_container(const Value& v) { return v.is_array() || v.is_object(); }
+
+// hexo-util 4's element rule for two arrays merged by index.
+Value merge_array_element(const Value& t, const Value& s) {
+  if (t.is_array() && s.is_array()) {
+    base::Array out = t.as_array(); // union: target items, then new source items
+    for (const Value& v : s.as_array()) {
+      bool present = false;
+      for (const Value& u : out) present = present || u == v;
+      if (!present) out.push_back(v);
+    }
+    return Value(std::move(out));
+  }
+  if (s.is_array()) return s;
+  if (t.is_array()) return t; // a target array survives a non-array source at the same index
+  if (t.is_object() && s.is_object()) return deep_merge(t, s);
+  if (t.is_date() && s.is_date()) return Value::date(std::max(t.as_date_ms(), s.as_date_ms()));
+  return s.is_undefined() ? t : s;
+}
+
+} // namespace
+
 Value deep_merge(const Value& base, const Value& over) {
+  if (!is_container(over) || !is_container(base)) return over;
+  if (base.is_array() && over.is_array()) {
+    const base::Array& t = base.as_array();
+    const base::Array& s = over.as_array();
+    base::Array out;
+    out.reserve(std::max(t.size(), s.size()));
+    for (size_t i = 0; i < std::max(t.size(), s.size()); ++i) {
+      if (i < t.size() && i < s.size()) out.push_back(merge_array_element(t[i], s[i]));
+      else out.push_back(i < s.size() ? s[i] : t[i]);
+    }
+    return Value(std::move(out));
+  }
   if (!base.is_object() || !over.is_object()) return over;
   base::Object out = base.as_object();
   for (const auto& [key, value] : over.as_object()) {
     const Value* existing = out.find(key);
-    out.set(key, existing ? deep_merge(*existing, value) : value);
+    if (!existing) {
+      out.set(key, value);
+    } else if (existing->is_date() && value.is_date()) {
+      out.set(key, Value::date(std::max(existing->as_date_ms(), value.as_date_ms()))); // hexo-util keeps the later
+    } else {
+      out.set(key, deep_merge(*existing, value));
+    }
   }
   return Value(std::move(out));
 }
@@ -314,15 +380,20 @@ base::Result<SiteConfig> load_site_config(const std::filesystem::path& site_dir,
     }
   }
 
-  Value merged = deep_merge(hexo_defaults(), user);
+  Value merged = deep_merge(engine_defaults(), user);
 
-  // Generator plugins take `per_page` from the site's `per_page` unless they set their own.
+  // Plugins: Object.assign(defaults, config.<key>); generators default `per_page` to the site's.
   Value per_page = merged.get("per_page");
-  for (const char* gen : k_generators) {
-    Value user_gen = user.get(gen);
-    if (user_gen.is_object() && user_gen.as_object().contains("per_page")) continue;
-    Value current = merged.get(gen);
-    if (current.is_object()) merged = with_key(merged, gen, with_key(current, "per_page", per_page));
+  for (const auto& [key, defaults] : plugin_defaults().as_object()) {
+    base::Object section = defaults.as_object();
+    bool is_generator = false;
+    for (const char* gen : k_generators) is_generator = is_generator || key == gen;
+    if (is_generator) section.set("per_page", per_page);
+    Value user_section = merged.get(key);
+    if (user_section.is_object()) {
+      for (const auto& [k, v] : user_section.as_object()) section.set(k, v);
+    }
+    merged = with_key(merged, key, Value(std::move(section)));
   }
 
   // load_config.js: a missing root is derived from the url's path; url loses trailing slashes and

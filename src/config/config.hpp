@@ -16,7 +16,9 @@ namespace haven::config {
 // as one object.
 base::Value hexo_defaults();
 
-// Hexo's deepMerge: objects merged key by key recursively; anything else in `over` replaces.
+// Hexo's deepMerge (hexo-util 4): objects merged key by key recursively; anything else in `over` replaces,
+// except two arrays, which merge by index (`[a, b, c]` under `[x]` gives `[x, b, c]`; objects at the same
+// index merge, nested arrays at the same index are unioned) and two Dates, where the later one wins.
 base::Value deep_merge(const base::Value& base, const base::Value& over);
 
 struct SiteConfig {

@@ -225,6 +225,11 @@ std::optional<double> yaml_timestamp(std::string_view s) {
   return text::utc_ms_from_fields(year, month, day, hour, minute, second, fraction) - delta;
 }
 
+// Alias tokens start after their '*'; point diagnostics at the '*' itself.
+size_t alias_start(std::string_view text, size_t pos) {
+  return pos > 0 && pos <= text.size() && text[pos - 1] == '*' ? pos - 1 : pos;
+}
+
 class Converter {
 public:
   explicit Converter(const YamlSource& src) : m_src(src) {}
@@ -270,7 +275,7 @@ private:
     fy_token* tok = node ? fy_node_get_scalar_token(node) : nullptr;
     if (!tok && node) tok = fy_node_get_tag_token(node);
     if (tok) {
-      if (const fy_mark* m = fy_token_start_mark(tok)) line_col_of(m_src.text, m->input_pos, line0, col0);
+      if (const fy_mark* m = fy_token_start_mark(tok)) line_col_of(m_src.text, alias_start(m_src.text, m->input_pos), line0, col0);
     }
     d.where = detail::file_location(m_src.path, m_src.text, m_src.file_text, m_src.line_offset, line0, col0);
     error = std::move(d);
@@ -466,7 +471,7 @@ base::Result<Value> parse_yaml(const YamlSource& src) {
       d.message = e->msg ? e->msg : "invalid YAML";
       int line0 = e->line, col0 = e->column;
       if (e->fyt) {
-        if (const fy_mark* m = fy_token_start_mark(e->fyt)) line_col_of(src.text, m->input_pos, line0, col0);
+        if (const fy_mark* m = fy_token_start_mark(e->fyt)) line_col_of(src.text, alias_start(src.text, m->input_pos), line0, col0);
       }
       d.where = detail::file_location(src.path, src.text, src.file_text, src.line_offset, line0, col0);
     } else {

@@ -171,6 +171,8 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
     doc.layout.clear();
   } else if (layout.is_string() && !layout.as_string().empty()) {
     doc.layout = layout.as_string();
+  } else if (!markdown_like) {
+    doc.layout.clear();  // non-HTML outputs (YAML → JSON) default to `layout: false`, as in Hexo
   } else {
     doc.layout = doc.is_post() ? config.str("default_layout", "post") : "page";
   }

@@ -261,6 +261,8 @@ std::expected<BuildReport, Errors> build_site(const BuildOptions& options) {
     content::assign_abbrlinks(posts, site.config);
   }
   for (auto& d : site.docs) {
+    // drafts are only loaded when asked for, and then shown unless they say `published: false`
+    if (d.draft && d.front.get("published").is_undefined()) d.published = true;
     if (d.is_post() && !future && d.date_ms > site.now_ms) d.published = false;
     auto path = content::compute_path(d, site.config, load_options);
     if (!path) errors.push_back(path.error());
@@ -432,6 +434,16 @@ std::expected<BuildReport, Errors> build_site(const BuildOptions& options) {
   }
   for (const auto& s : sources) {
     if (s.kind == content::SourceKind::Asset) {
+      std::string ext = s.abs.extension().string();
+      if (ext == ".styl" || ext == ".less" || ext == ".scss" || ext == ".sass") {
+        // Hexo compiles these with Node plugins; a native binary has no Stylus compiler.
+        Diagnostic w = base::error(fmt::format("{} stylesheets are not compiled by Haven; the file was skipped "
+                                               "(commit the compiled .css instead)", ext.substr(1)),
+                                   "source/" + s.rel);
+        w.severity = base::Severity::Warning;
+        report.warnings.push_back(std::move(w));
+        continue;
+      }
       add(s.rel, {{}, s.abs, "source/" + s.rel, false});
     } else if (s.kind == content::SourceKind::PostAsset) {
       // the asset belongs to the post whose folder contains it (longest match)

@@ -201,7 +201,8 @@ std::vector<std::pair<std::string, std::string>> feed_links(const config::SiteCo
 
 std::vector<GeneratedFile> generate_feeds(const SiteModel& site) {
   std::vector<GeneratedFile> out;
-  if (site.posts.empty() || site.config.get("feed").is_nullish() || site.config.get("feed.enable").is_bool() && !site.config.flag("feed.enable")) return out;
+  const bool disabled = site.config.get("feed.enable").is_bool() && !site.config.flag("feed.enable");
+  if (site.posts.empty() || site.config.get("feed").is_nullish() || disabled) return out;
   auto items = feed_posts(site, static_cast<size_t>(site.config.num("feed.limit", 20)));
   for (const auto& [path, mime] : feed_links(site.config)) {
     bool is_atom = mime == "application/atom+xml";
@@ -348,7 +349,7 @@ std::vector<GeneratedFile> generate_searchdb(const SiteModel& site) {
     o = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<search>\n";
     for (const auto& it : items) {
       o += "  <entry>\n";
-      if (!it.doc->title.empty()) o += fmt::format("    <title>{}</title>\n", esc(it.doc->title));
+      o += fmt::format("    <title>{}</title>\n", esc(it.doc->title));  // present even when empty, as searchdb
       o += fmt::format("    <url>{}</url>\n", url_of(it));
       if (with_content) {
         std::string c = content_of(it);

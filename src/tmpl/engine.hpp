@@ -39,6 +39,8 @@ public:
   base::Result<std::string> render(std::string_view name, const base::Value& context) const;
 
   explicit CallContext(detail::Exec& exec) : m_exec(exec) {}
+  // Engine internals (builtin filters use them).
+  detail::Exec& exec() const { return m_exec; }
 
 private:
   friend struct detail::Exec;

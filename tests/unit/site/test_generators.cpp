@@ -169,7 +169,7 @@ TEST_F(SmallSite, UnknownTagPluginIsAWarningAndStaysAsText) {
   auto r = build();
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].where.path, "source/_posts/p.md");
-  EXPECT_EQ(r.warnings[0].where.line, 4u);
+  EXPECT_EQ(r.warnings[0].where.line, 5u);
   std::string html = read("2024/01/01/p/index.html");
   EXPECT_NE(html.find("{% frobnicate x %}"), std::string::npos);
 }

@@ -109,6 +109,7 @@ TEST_F(HexoFixture, AbbrlinkWithSlashPermalink) {
 TEST_F(HexoFixture, AbbrlinkWithHtmlPermalink) {
   build({variant("_config.html.yml", "permalink: posts/:abbrlink.html\n")});
   auto expected = expected_paths(k_expected / "paths.abbr-html.txt");
+  expected.erase("posts/undefined.html");  // see AbbrlinkWithSlashPermalink
   auto produced = produced_paths();
   for (const auto& p : expected) EXPECT_TRUE(produced.count(p)) << "missing " << p;
   for (const auto& p : produced) {
@@ -122,6 +123,7 @@ TEST_F(HexoFixture, AbbrlinkWithHtmlPermalink) {
 TEST_F(HexoFixture, Crc32HexAbbrlinksResolveTheDuplicateTitleClash) {
   build({variant("_config.hex.yml", "permalink: posts/:abbrlink.html\nabbrlink:\n  alg: crc32\n  rep: hex\n")});
   auto expected = expected_paths(k_expected / "paths.abbr-hex32.txt");
+  expected.erase("posts/undefined.html");
   auto produced = produced_paths();
   for (const auto& p : expected) EXPECT_TRUE(produced.count(p)) << "missing " << p;
   // Hexo wrote both "Duplicate Title" posts to ee884699.html; Haven moves the second one on.

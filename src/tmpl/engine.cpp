@@ -1,0 +1,315 @@
+#include "tmpl/engine.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "tmpl/runtime.hpp"
+
+namespace haven::tmpl {
+
+using base::Value;
+using namespace detail;
+
+namespace {
+
+class FunctionValue : public Callable {
+public:
+  FunctionValue(std::string name, FunctionFn fn) : m_name(std::move(name)), m_fn(std::move(fn)) {}
+  base::Result<Value> call(CallContext& ctx, std::span<const Value> args, const KwArgs& kwargs) const override {
+    return m_fn(ctx, args, kwargs);
+  }
+
+private:
+  std::string m_name;
+  FunctionFn m_fn;
+};
+
+// Walks every expression and node of a body.
+template <class ExprFn, class NodeFn>
+void walk(Body& body, ExprFn&& on_expr, NodeFn&& on_node);
+
+template <class ExprFn>
+void walk_expr(Expr* e, ExprFn&& on_expr) {
+  if (!e) return;
+  on_expr(*e);
+  for (auto& a : e->args) walk_expr(a.get(), on_expr);
+  for (auto& [k, v] : e->kwargs) walk_expr(v.get(), on_expr);
+}
+
+template <class ExprFn, class NodeFn>
+void walk(Body& body, ExprFn&& on_expr, NodeFn&& on_node) {
+  for (auto& n : body) {
+    on_node(*n);
+    walk_expr(n->expr.get(), on_expr);
+    for (auto& [cond, b] : n->branches) {
+      walk_expr(cond.get(), on_expr);
+      walk(b, on_expr, on_node);
+    }
+    for (auto& [name, def] : n->params) walk_expr(def.get(), on_expr);
+    walk(n->body, on_expr, on_node);
+    walk(n->else_body, on_expr, on_node);
+  }
+}
+
+// Names a template exports: top-level macros and sets (also inside top-level `if`).
+void collect_exports(const Body& body, std::set<std::string>& names, bool& dynamic) {
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Macro: names.insert(n->text); break;
+    case NodeKind::Set:
+    case NodeKind::SetBlock: names.insert(n->targets.begin(), n->targets.end()); break;
+    case NodeKind::If:
+      for (const auto& [c, b] : n->branches) collect_exports(b, names, dynamic);
+      collect_exports(n->else_body, names, dynamic);
+      break;
+    case NodeKind::Extends:
+    case NodeKind::Include:
+    case NodeKind::Import:
+    case NodeKind::FromImport: dynamic = true; break;
+    default: break;
+    }
+  }
+}
+
+bool diagnostic_less(const base::Diagnostic& a, const base::Diagnostic& b) {
+  return std::tie(a.where.path, a.where.line, a.where.column) < std::tie(b.where.path, b.where.line, b.where.column);
+}
+
+base::Diagnostic at(const Template& t, Span span, std::string message) {
+  return base::error_at(t.path, t.source, span.offset, std::move(message), span.length);
+}
+
+} // namespace
+
+void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors) const {
+  walk(
+      tmpl.body,
+      [&](Expr& e) {
+        if (e.kind == ExprKind::Filter) {
+          auto it = filters.find(e.name);
+          if (it == filters.end()) {
+            errors.push_back(at(tmpl, e.span, fmt::format("unknown filter '{}'", e.name)));
+          } else {
+            e.filter = &it->second;
+          }
+        } else if (e.kind == ExprKind::Test) {
+          auto it = tests.find(e.name);
+          if (it == tests.end()) {
+            errors.push_back(at(tmpl, e.span, fmt::format("unknown test '{}'", e.name)));
+          } else {
+            e.test = it->second;
+          }
+        }
+      },
+      [](Node&) {});
+}
+
+// ---------------------------------------------------------------- CallContext
+
+Value CallContext::lookup(std::string_view name) const {
+  if (m_exec.current) return m_exec.lookup(*m_exec.current, name);
+  auto it = m_exec.impl.globals.find(std::string(name));
+  return it == m_exec.impl.globals.end() ? Value() : it->second;
+}
+
+const Engine& CallContext::engine() const { return m_exec.engine; }
+
+bool CallContext::autoescape() const { return m_exec.impl.options.autoescape; }
+
+base::Result<std::string> CallContext::render(std::string_view name, const Value& context) const {
+  const Template* t = m_exec.impl.find(name);
+  if (!t) return std::unexpected(base::error(fmt::format("template not found: {}", name)));
+  if (m_exec.include_depth >= k_max_include_depth) {
+    return std::unexpected(base::error(fmt::format("templates nest too deeply (limit {})", k_max_include_depth)));
+  }
+  Scope* saved = m_exec.current;
+  ++m_exec.include_depth;
+  Context* ctx = m_exec.new_context(context.is_object() ? context : Value(base::Object{}));
+  ctx->add_blocks(*t);
+  auto frame = std::make_shared<Frame>();
+  frame->top_level = true;
+  frame->compile_root = true;
+  std::string out;
+  try {
+    m_exec.render_root(*t, ctx, frame, out);
+  } catch (RenderError& e) {
+    --m_exec.include_depth;
+    m_exec.current = saved;
+    return std::unexpected(std::move(e.diagnostic));
+  }
+  --m_exec.include_depth;
+  m_exec.current = saved;
+  return out;
+}
+
+Value make_function(std::string name, FunctionFn fn) {
+  return Value(std::make_shared<const FunctionValue>(std::move(name), std::move(fn)));
+}
+
+// ---------------------------------------------------------------- Engine
+
+Engine::Engine(EngineOptions options) : m_impl(std::make_unique<Impl>()) {
+  m_impl->options = options;
+  install_builtins(*m_impl);
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const EngineOptions& Engine::options() const { return m_impl->options; }
+
+void Engine::add_filter(std::string name, FilterFn fn) { m_impl->filters[std::move(name)] = std::move(fn); }
+
+void Engine::add_global(std::string name, Value value) { m_impl->globals[std::move(name)] = std::move(value); }
+
+void Engine::add_template(std::string name, std::string source, std::string path) {
+  auto t = std::make_unique<Template>();
+  t->path = path.empty() ? name : std::move(path);
+  t->name = name;
+  t->source = std::move(source);
+  m_impl->templates[std::move(name)] = std::move(t);
+  m_impl->finalized = false;
+}
+
+bool Engine::has_template(std::string_view name) const { return m_impl->templates.contains(name); }
+
+std::vector<base::Diagnostic> Engine::finalize() {
+  std::vector<base::Diagnostic> errors;
+  ParseOptions popts{m_impl->options.trim_blocks, m_impl->options.lstrip_blocks};
+  for (auto& [name, t] : m_impl->templates) {
+    if (!t->parsed) {
+      if (auto err = parse_template(*t, popts)) {
+        errors.push_back(std::move(*err));
+        continue;
+      }
+    }
+    m_impl->resolve(*t, errors);
+  }
+  // Static targets of extends/include/import, and names imported with `from`.
+  for (auto& [name, t] : m_impl->templates) {
+    if (!t->parsed) continue;
+    for (const auto& [target, span] : t->static_refs) {
+      if (!m_impl->templates.contains(target)) {
+        errors.push_back(at(*t, span, fmt::format("template not found: {}", target)));
+      }
+    }
+    walk(
+        t->body, [](Expr&) {},
+        [&](Node& n) {
+          if (n.kind != NodeKind::FromImport || n.expr->kind != ExprKind::Literal) return;
+          const Template* target = m_impl->find(n.expr->literal.to_string());
+          if (!target) return;
+          std::set<std::string> exported;
+          bool dynamic = false;
+          collect_exports(target->body, exported, dynamic);
+          if (dynamic) return;
+          for (const auto& [imported, alias] : n.names) {
+            if (!exported.contains(imported)) {
+              errors.push_back(at(*t, n.span, fmt::format("'{}' is not defined in '{}'", imported, target->name)));
+            }
+          }
+        });
+  }
+  // Circular extends chains.
+  for (auto& [name, t] : m_impl->templates) {
+    std::vector<const Template*> chain{t.get()};
+    const Template* cur = t.get();
+    while (cur) {
+      const Template* next = nullptr;
+      for (const auto& n : cur->body) {
+        if (n->kind == NodeKind::Extends && n->expr->kind == ExprKind::Literal) {
+          next = m_impl->find(n->expr->literal.to_string());
+          break;
+        }
+      }
+      if (!next) break;
+      if (next == t.get()) {
+        std::string names;
+        for (auto* c : chain) names += c->name + " → ";
+        names += t->name;
+        for (const auto& n : t->body) {
+          if (n->kind == NodeKind::Extends) {
+            errors.push_back(at(*t, n->expr->span, fmt::format("circular extends: {}", names)));
+            break;
+          }
+        }
+        break;
+      }
+      if (std::find(chain.begin(), chain.end(), next) != chain.end()) break; // reported for its members
+      chain.push_back(next);
+      cur = next;
+    }
+  }
+  std::stable_sort(errors.begin(), errors.end(), diagnostic_less);
+  m_impl->finalized = true;
+  return errors;
+}
+
+namespace {
+base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context) {
+  Exec exec(engine, impl);
+  Context* ctx = exec.new_context(context.is_object() ? context : Value(base::Object{}));
+  ctx->add_blocks(t);
+  auto frame = std::make_shared<Frame>();
+  frame->top_level = true;
+  frame->compile_root = true;
+  std::string out;
+  out.reserve(t.source.size() * 2);
+  try {
+    exec.render_root(t, ctx, std::move(frame), out);
+  } catch (RenderError& e) {
+    return std::unexpected(std::move(e.diagnostic));
+  } catch (const std::exception& e) {
+    return std::unexpected(base::error(fmt::format("internal error while rendering: {}", e.what()), t.path));
+  }
+  return out;
+}
+} // namespace
+
+base::Result<std::string> Engine::render(std::string_view name, const Value& context) const {
+  const Template* t = m_impl->find(name);
+  if (!t) {
+    auto it = m_impl->templates.find(name);
+    if (it != m_impl->templates.end()) {
+      return std::unexpected(base::error(fmt::format("template '{}' has errors (see finalize())", name), it->second->path));
+    }
+    return std::unexpected(base::error(fmt::format("template not found: {}", name)));
+  }
+  return run(*this, *m_impl, *t, context);
+}
+
+base::Result<std::string> Engine::render_string(std::string_view source, const Value& context,
+                                                std::string_view path) const {
+  Template t;
+  t.name = std::string(path);
+  t.path = std::string(path);
+  t.source = std::string(source);
+  if (auto err = parse_template(t, ParseOptions{m_impl->options.trim_blocks, m_impl->options.lstrip_blocks})) {
+    return std::unexpected(std::move(*err));
+  }
+  std::vector<base::Diagnostic> errors;
+  m_impl->resolve(t, errors);
+  if (!errors.empty()) return std::unexpected(std::move(errors.front()));
+  return run(*this, *m_impl, t, context);
+}
+
+std::vector<std::string> Engine::dependencies(std::string_view name) const {
+  std::set<std::string> seen;
+  std::vector<std::string> stack{std::string(name)};
+  while (!stack.empty()) {
+    std::string cur = std::move(stack.back());
+    stack.pop_back();
+    auto it = m_impl->templates.find(cur);
+    if (it == m_impl->templates.end()) continue;
+    for (const auto& [target, span] : it->second->static_refs) {
+      if (seen.insert(target).second) stack.push_back(target);
+    }
+  }
+  seen.erase(std::string(name));
+  return {seen.begin(), seen.end()};
+}
+
+} // namespace haven::tmpl

@@ -1,0 +1,144 @@
+// Rendering semantics of the template engine (Nunjucks 3 behaviour).
+#include <gtest/gtest.h>
+
+#include "base/value.hpp"
+#include "tmpl/engine.hpp"
+
+using namespace haven;
+using base::Value;
+
+namespace {
+
+Value obj(std::initializer_list<std::pair<const char*, Value>> fields) {
+  base::Object o;
+  for (const auto& [k, v] : fields) o.set(k, v);
+  return Value(std::move(o));
+}
+
+std::string render(std::string_view src, const Value& ctx = {}, tmpl::EngineOptions opts = {}) {
+  tmpl::Engine engine(opts);
+  auto errors = engine.finalize();
+  EXPECT_TRUE(errors.empty());
+  auto out = engine.render_string(src, ctx);
+  if (!out) return "ERROR: " + out.error().message;
+  return *out;
+}
+
+} // namespace
+
+TEST(Render, TextAndVariables) {
+  EXPECT_EQ(render("hello {{ name }}!", obj({{"name", "world"}})), "hello world!");
+  EXPECT_EQ(render("{{ missing }}|{{ missing.deep.path }}|{{ none }}"), "||");
+  EXPECT_EQ(render("{{ 1 + 2 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ 1 / 0 }}"), "3 3 -4 1024 1 Infinity");
+  EXPECT_EQ(render("{{ 0.1 + 0.2 }}"), "0.30000000000000004");
+  EXPECT_EQ(render("{{ '1' + 2 }} {{ 3 ~ 4 }} {{ 'a' * 2 }}"), "12 34 NaN");
+}
+
+TEST(Render, Autoescape) {
+  EXPECT_EQ(render("{{ s }}", obj({{"s", "<a href=\"x\">'&'</a>"}})),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(render("{{ s | safe }}", obj({{"s", "<b>"}})), "<b>");
+  EXPECT_EQ(render("{{ s }}", obj({{"s", Value::safe("<b>")}})), "<b>");
+  EXPECT_EQ(render("{{ s|escape|escape }}", obj({{"s", "<"}})), "&lt;");
+  tmpl::EngineOptions raw;
+  raw.autoescape = false;
+  EXPECT_EQ(render("{{ s }}", obj({{"s", "<b>"}}), raw), "<b>");
+}
+
+TEST(Render, IfElifElse) {
+  const char* src = "{% if x > 2 %}big{% elif x > 0 %}small{% elseif x == 0 %}zero{% else %}neg{% endif %}";
+  EXPECT_EQ(render(src, obj({{"x", 5}})), "big");
+  EXPECT_EQ(render(src, obj({{"x", 1}})), "small");
+  EXPECT_EQ(render(src, obj({{"x", 0}})), "zero");
+  EXPECT_EQ(render(src, obj({{"x", -1}})), "neg");
+}
+
+TEST(Render, ForLoopVariables) {
+  EXPECT_EQ(render("{% for x in [1,2,3] %}{{ loop.index }}{{ loop.revindex0 }}{% if loop.first %}F{% endif %}"
+                   "{% if loop.last %}L{% endif %},{% endfor %}"),
+            "12F,21,30L,");
+  EXPECT_EQ(render("{% for k, v in {a: 1, b: 2} %}{{ k }}={{ v }};{% endfor %}"), "a=1;b=2;");
+  EXPECT_EQ(render("{% for a, b in [[1,2],[3,4]] %}{{ a + b }} {% endfor %}"), "3 7 ");
+  EXPECT_EQ(render("{% for x in [] %}x{% else %}empty{% endfor %}"), "empty");
+  EXPECT_EQ(render("{% asyncEach x in [1,2] %}{{ x }}{% endeach %}"), "12");
+}
+
+TEST(Render, SetScoping) {
+  EXPECT_EQ(render("{% set x = 1 %}{% for i in [1,2] %}{% set x = i %}{% set y = 5 %}{% endfor %}{{ x }}{{ y }}"), "2");
+  EXPECT_EQ(render("{% set a, b = 3 %}{{ a }}{{ b }}"), "33");
+  EXPECT_EQ(render("{% set c %}<b>{% endset %}{{ c }}"), "&lt;b&gt;");
+}
+
+TEST(Render, MacrosAndCaller) {
+  EXPECT_EQ(render("{% macro m(a, b=2, c=3) %}{{a}}{{b}}{{c}}{% endmacro %}{{ m(1, c=9) }} {{ m(1,2,3,4) }} {{ m(b=5) }}"),
+            "129 123 53");
+  EXPECT_EQ(render("{% macro w() %}[{{ caller() }}]{% endmacro %}{% call w() %}<i>{% endcall %}"), "[<i>]");
+  EXPECT_EQ(render("{% macro w() %}{{ caller(7) }}{% endmacro %}{% call(n) w() %}n={{ n }}{% endcall %}"), "n=7");
+}
+
+TEST(Render, Inheritance) {
+  tmpl::Engine engine;
+  engine.add_template("base.njk", "<h1>{% block title %}Base{% endblock %}</h1>{% block body %}{% endblock %}");
+  engine.add_template("mid.njk", "{% extends 'base.njk' %}{% block title %}Mid+{{ super() }}{% endblock %}");
+  engine.add_template("leaf.njk",
+                      "{% extends 'mid.njk' %}{% block title %}Leaf+{{ super() }}{% endblock %}"
+                      "{% block body %}{% include 'part.njk' %}{% endblock %}");
+  engine.add_template("part.njk", "[{{ who }}]");
+  ASSERT_TRUE(engine.finalize().empty());
+  auto out = engine.render("leaf.njk", obj({{"who", "me"}}));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "<h1>Leaf+Mid+Base</h1>[me]");
+  auto deps = engine.dependencies("leaf.njk");
+  EXPECT_EQ(deps, (std::vector<std::string>{"base.njk", "mid.njk", "part.njk"}));
+}
+
+TEST(Render, Imports) {
+  tmpl::Engine engine;
+  engine.add_template("forms.njk", "{% macro input(name) %}<input name=\"{{ name }}\">{% endmacro %}{% set version = 3 %}");
+  engine.add_template("page.njk",
+                      "{% import 'forms.njk' as f %}{{ f.input('q') }}{{ f.version }}"
+                      "{% from 'forms.njk' import input as i %}{{ i('z') }}");
+  ASSERT_TRUE(engine.finalize().empty());
+  auto out = engine.render("page.njk", {});
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "<input name=\"q\">3<input name=\"z\">");
+}
+
+TEST(Render, WhitespaceControl) {
+  EXPECT_EQ(render("a  {%- if true -%}  b  {%- endif -%}  c"), "abc");
+  EXPECT_EQ(render("a {{- 1 -}} b"), "a1b");
+  EXPECT_EQ(render("a {#- c -#} b"), "ab");
+  tmpl::EngineOptions opts;
+  opts.trim_blocks = true;
+  opts.lstrip_blocks = true;
+  EXPECT_EQ(render("<ul>\n  {% for x in [1,2] %}\n  <li>{{ x }}</li>\n  {% endfor %}\n</ul>", {}, opts),
+            "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>");
+}
+
+TEST(Render, Functions) {
+  tmpl::Engine engine;
+  engine.add_global("greet", tmpl::make_function("greet", [](tmpl::CallContext& cc, std::span<const Value> args,
+                                                             const tmpl::KwArgs& kw) -> base::Result<Value> {
+    std::string s = "hi " + (args.empty() ? cc.lookup("who").to_string() : args[0].to_string());
+    for (const auto& [k, v] : kw) s += " " + k + "=" + v.to_string();
+    return Value(s);
+  }));
+  engine.add_filter("twice", [](tmpl::CallContext&, const Value& in, std::span<const Value>, const tmpl::KwArgs&)
+                                 -> base::Result<Value> { return Value(in.to_string() + in.to_string()); });
+  ASSERT_TRUE(engine.finalize().empty());
+  auto out = engine.render_string("{{ greet() }}|{{ greet('x', a=1) }}|{{ 'ab' | twice }}", obj({{"who", "bob"}}));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "hi bob|hi x a=1|abab");
+}
+
+TEST(Render, StrictUndefined) {
+  tmpl::EngineOptions opts;
+  opts.strict_undefined = true;
+  tmpl::Engine engine(opts);
+  engine.finalize();
+  auto out = engine.render_string("ok\n  {{ nope }}", {}, "t.njk");
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().where.line, 2u);
+  EXPECT_EQ(out.error().where.column, 6u);
+  EXPECT_NE(out.error().message.find("nope"), std::string::npos);
+}
