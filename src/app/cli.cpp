@@ -7,7 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
+#include "app/authoring.hpp"
+#include "app/cmd_markdown.hpp"
 #include "app/cmd_template.hpp"
 #include "config/config.hpp"
 #include "serve/server.hpp"
@@ -158,6 +161,11 @@ int run(int argc, char** argv) {
   render->add_option("--dir", tmpl_dir, "Folder holding the templates")->check(CLI::ExistingDirectory);
   render->add_option("--context", tmpl_context, "JSON file with the context")->check(CLI::ExistingFile);
 
+  // Commands defined in their own files set `action` from their CLI11 callback.
+  std::function<int()> action;
+  add_markdown_command(app, action);
+  add_authoring_commands(app, action);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -165,6 +173,7 @@ int run(int argc, char** argv) {
     return code == 0 ? k_exit_ok : k_exit_usage;
   }
 
+  if (action) return action();
   if (*version) {
     std::printf("haven %s\n", HAVEN_VERSION);
     return k_exit_ok;

@@ -25,7 +25,7 @@ void Object::rebuild_index() {
     m_index.reset();
     return;
   }
-  m_index = std::make_unique<std::unordered_map<std::string, uint32_t>>();
+  m_index = std::make_unique<Index>();
   m_index->reserve(m_entries.size() * 2);
   for (uint32_t i = 0; i < m_entries.size(); ++i) {
     m_index->emplace(m_entries[i].first, i);
@@ -34,7 +34,7 @@ void Object::rebuild_index() {
 
 const Value* Object::find(std::string_view key) const {
   if (m_index) {
-    auto it = m_index->find(std::string(key));
+    auto it = m_index->find(key);
     return it == m_index->end() ? nullptr : &m_entries[it->second].second;
   }
   for (const auto& [k, v] : m_entries) {
@@ -117,25 +117,39 @@ std::string format_number(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return "0";
-  if (std::fabs(d) < 1e21 && d == std::trunc(d)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", d);
-    return buf;
-  }
-  // Shortest representation that round-trips, as JavaScript prints.
+  // Shortest digits that round-trip, then laid out as ECMAScript Number::toString does:
+  // plain notation for 1e-6 <= |d| < 1e21, exponent notation outside.
   char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+  int precision = 1;
+  for (; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, d);
     if (std::strtod(buf, nullptr) == d) break;
   }
   std::string s = buf;
-  // JavaScript writes 1e+21 as "1e+21" and 1e-7 as "1e-7": strip exponent zero padding.
-  auto e = s.find('e');
-  if (e != std::string::npos) {
-    size_t digits = e + 2;
-    while (digits + 1 < s.size() && s[digits] == '0') s.erase(digits, 1);
+  bool negative = s[0] == '-';
+  if (negative) s.erase(0, 1);
+  size_t e = s.find('e');
+  int exponent = std::atoi(s.c_str() + e + 1);
+  std::string digits;
+  for (size_t i = 0; i < e; ++i) {
+    if (s[i] != '.') digits += s[i];
   }
-  return s;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;  // position of the decimal point relative to the digits
+  std::string out;
+  if (k <= n && n <= 21) {
+    out = digits + std::string(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out = digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out = "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+  } else {
+    out = digits.substr(0, 1);
+    if (k > 1) out += "." + digits.substr(1);
+    out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::abs(n - 1));
+  }
+  return negative ? "-" + out : out;
 }
 
 std::string format_iso_utc(double epoch_ms) {

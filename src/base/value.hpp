@@ -43,7 +43,12 @@ private:
   static constexpr size_t k_index_threshold = 12; // below this a scan beats hashing
   void rebuild_index();
   std::vector<std::pair<std::string, Value>> m_entries;
-  std::unique_ptr<std::unordered_map<std::string, uint32_t>> m_index; // key → entry position
+  struct KeyHash {
+    using is_transparent = void;  // lookups by string_view without building a std::string
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Index = std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>>;
+  std::unique_ptr<Index> m_index; // key → entry position
 };
 
 // A host object the template engine can look into without the data being materialised as an

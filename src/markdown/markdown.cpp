@@ -10,8 +10,10 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <unordered_map>
 
+#include "markdown/math.hpp"
 #include "text/html.hpp"
 #include "text/slug.hpp"
 #include "text/url.hpp"
@@ -128,6 +130,9 @@ public:
     for (cmark_node* block : m_code_blocks) rewrite_code_block(block);
     for (cmark_node* rule : m_rules) replace_with(rule, make_raw(CMARK_NODE_HTML_BLOCK, "<hr>"));
     for (cmark_node* heading : m_headings) rewrite_heading(heading);
+    if (m_options.description_lists) {
+      for (cmark_node* paragraph : m_paragraphs) rewrite_description_list(paragraph);
+    }
     // marked keeps the blank line that ends a raw HTML block.
     for (cmark_node* block : m_html_blocks) {
       if (cmark_node_next(block)) cmark_node_set_literal(block, (literal(block) + "\n").c_str());
@@ -135,6 +140,7 @@ public:
   }
 
   std::vector<Heading> take_headings() { return std::move(m_heading_list); }
+  bool has_mermaid() const { return m_has_mermaid; }
 
 private:
   static std::string literal(cmark_node* node) {
@@ -176,6 +182,7 @@ private:
         case CMARK_NODE_THEMATIC_BREAK: m_rules.push_back(node); break;
         case CMARK_NODE_HEADING: m_headings.push_back(node); break;
         case CMARK_NODE_HTML_BLOCK: m_html_blocks.push_back(node); break;
+        case CMARK_NODE_PARAGRAPH: m_paragraphs.push_back(node); break;
         default: break;
       }
     }
@@ -225,7 +232,13 @@ private:
   void rewrite_code_block(cmark_node* node) {
     const char* info = cmark_node_get_fence_info(node);
     CodeBlock block = parse_fence_info(info ? info : "");
-    std::string html = highlight_code(literal(node), block, m_options.highlight);
+    std::string html;
+    if (m_options.mermaid && (block.lang == "mermaid" || block.lang == "Mermaid")) {
+      m_has_mermaid = true;
+      html = mermaid_html(literal(node));
+    } else {
+      html = highlight_code(literal(node), block, m_options.highlight);
+    }
     html += "\n\n";  // Hexo leaves a blank line after a fenced block
     replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
   }
@@ -263,8 +276,30 @@ private:
     replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
   }
 
+  // hexo-renderer-marked's description lists: a paragraph whose inline HTML matches
+  // /(^|\s)(\S.+)(<br>:(\s+)|<br>:)(\S.+)/ has that match replaced by <dl><dt>$2</dt><dd>$5</dd></dl>
+  // and loses its <p>. Paragraphs of tight list items print no <p> and are left alone.
+  void rewrite_description_list(cmark_node* node) {
+    cmark_node* parent = cmark_node_parent(node);
+    cmark_node* grand = parent ? cmark_node_parent(parent) : nullptr;
+    if (grand && cmark_node_get_type(grand) == CMARK_NODE_LIST && cmark_node_get_list_tight(grand)) return;
+    std::string rendered = take_cmark_string(cmark_render_html(node, CMARK_OPT_UNSAFE, m_extensions));
+    if (rendered.find("<br>:") == std::string::npos) return;
+    if (!rendered.starts_with("<p>") || !rendered.ends_with("</p>\n")) return;
+    std::string inner = rendered.substr(3, rendered.size() - 8);
+    static const std::regex k_dl(R"((^|\s)(\S.+)(<br>:(\s+)|<br>:)(\S.+))");
+    std::smatch m;
+    if (!std::regex_search(inner, m, k_dl)) return;
+    std::string html = m.prefix().str() + "<dl><dt>" + m[2].str() + "</dt><dd>" + m[5].str() + "</dd></dl>" +
+                       m.suffix().str();
+    if (m_heading_marker) html += k_heading_end;  // marked prints no newline after </dl>
+    replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
+  }
+
   const Options& m_options;
   bool m_heading_marker;
+  bool m_has_mermaid = false;
+  std::vector<cmark_node*> m_paragraphs;
   cmark_llist* m_extensions = nullptr;
   std::vector<cmark_node*> m_texts, m_codes, m_breaks, m_links, m_images, m_code_blocks, m_rules, m_headings,
       m_html_blocks;
@@ -289,6 +324,12 @@ Rendered render(std::string_view markdown, const Options& options) {
       }
     }
   }
+  std::vector<detail::Formula> formulas;
+  std::string protected_source;
+  if (options.math && !options.commonmark) {
+    protected_source = detail::extract_math(markdown, formulas);
+    markdown = protected_source;
+  }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
   std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
@@ -303,6 +344,7 @@ Rendered render(std::string_view markdown, const Options& options) {
   renderer.rewrite(document.get(), extensions);
   result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
   result.headings = renderer.take_headings();
+  result.has_mermaid = renderer.has_mermaid();
 
   // Markup the extensions print that marked prints differently.
   replace_all(result.html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
@@ -313,6 +355,11 @@ Rendered render(std::string_view markdown, const Options& options) {
   if (heading_marker) {
     replace_all(result.html, std::string(1, k_heading_end) + "\n", "");
     replace_all(result.html, std::string(1, k_heading_end), "");
+  }
+  if (!formulas.empty()) {
+    result.html = detail::restore_math(result.html, formulas);
+    result.has_math = true;
+    // Headings' plain text loses the placeholders' private-use characters.
   }
   return result;
 }

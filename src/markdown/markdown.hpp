@@ -10,9 +10,14 @@
 namespace haven::markdown {
 
 struct HighlightOptions {
-  bool enable = true;            // false = syntax_highlighter off: <pre><code class="LANG">escaped</code></pre>
-  bool line_number = true;       // gutter column
-  bool wrap = true;              // the <figure><table> wrapper
+  // false = `syntax_highlighter: false`: fences render as marked prints them,
+  // <pre><code class="language-LANG">escaped\n</code></pre>.
+  bool enable = true;
+  // `syntax_highlighter: prismjs`: hexo-util's prism markup (preprocess mode),
+  // <pre class="line-numbers language-LANG"><code class="language-LANG">tokens</code></pre>.
+  bool prism = false;
+  bool line_number = true;       // gutter column (prism: the line-numbers-rows span)
+  bool wrap = true;              // the <figure><table> wrapper; ignored while line_number is on, as in hexo-util
   std::string tab_replace;       // replaces each \t when non-empty
   std::vector<std::string> exclude_languages;  // listed languages are not highlighted (escaped only)
 };
@@ -24,7 +29,14 @@ struct Options {
   bool header_ids = true;
   int modify_anchors = 0;        // 0 keep, 1 lower, 2 upper (slugize transform)
   bool lazyload = false;         // loading="lazy" on <img>
-  bool footnotes = true;
+  bool footnotes = false;        // GFM footnotes (`marked.footnotes`); off like hexo-renderer-marked, which has none
+  bool description_lists = true; // "Term\n: Definition" paragraphs → <dl> (`marked.descriptionLists`)
+  // `$…$`, `$$…$$`, `\(…\)`, `\[…\]` are kept away from Markdown and emitted as
+  // <span class="math inline">\(…\)</span> / <span class="math display">\[…\]</span> (a display
+  // formula alone in its paragraph becomes <div class="math display">), for KaTeX in the browser.
+  bool math = false;
+  // ```mermaid fences become <pre class="mermaid">escaped source</pre> for mermaid in the browser.
+  bool mermaid = true;
   std::string root = "/";        // prepended to root-relative image paths like Hexo's prependRoot ("images/x.png" → "/images/x.png")
   HighlightOptions highlight;
 };
@@ -38,6 +50,8 @@ struct Heading {
 struct Rendered {
   std::string html;
   std::vector<Heading> headings;
+  bool has_math = false;     // some math was found (only with Options::math)
+  bool has_mermaid = false;  // some ```mermaid block was rendered as a diagram
 };
 
 // Renders one document. Never fails: Markdown has no syntax errors.
@@ -60,6 +74,9 @@ struct CodeBlock {
 // language gives class "plaintext" and escaped, unhighlighted text. One trailing newline of
 // `code` is ignored.
 std::string highlight_code(std::string_view code, const CodeBlock& block, const HighlightOptions& options);
+
+// A mermaid diagram's markup: <pre class="mermaid">escaped source</pre>.
+std::string mermaid_html(std::string_view source);
 
 // Parses a fence info string the way Hexo's backtick_code_block filter does:
 // "lang [caption [url [link text]]]" plus the options line_number:BOOL, first_line:N,

@@ -34,6 +34,7 @@ struct PhaseTime {
 struct BuildStats {
   size_t posts = 0;            // published posts
   size_t pages = 0;            // source pages
+  size_t bodies_rendered = 0;  // posts and pages whose Markdown was rendered (not reused)
   size_t pages_rendered = 0;   // HTML pages that went through the template engine
   size_t files_total = 0;      // files in the output
   size_t files_written = 0;    // files whose bytes changed

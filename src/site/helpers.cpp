@@ -4,15 +4,59 @@
 
 #include <cmath>
 
+#include "site/helper_internal.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
 #include "text/url.hpp"
+#include "text/utf8.hpp"
 
 namespace haven::site {
 
 using base::Value;
 
-namespace {
+namespace helper {
+
+Options::Options(Args args, size_t index, const tmpl::KwArgs& kwargs) {
+  if (index < args.size() && args[index].is_object()) m_values = args[index].as_object();
+  for (const auto& [k, v] : kwargs) m_values.set(k, v);
+}
+
+bool Options::has(std::string_view key) const { return m_values.contains(key); }
+
+Value Options::get(std::string_view key) const {
+  const Value* v = m_values.find(key);
+  return v ? *v : Value();
+}
+
+std::string Options::str(std::string_view key, std::string_view fallback) const {
+  Value v = get(key);
+  if (v.is_nullish() || (v.is_string() && v.as_string().empty()) || (v.is_bool() && !v.as_bool())) {
+    return std::string(fallback);
+  }
+  return v.to_string();
+}
+
+double Options::num(std::string_view key, double fallback) const {
+  Value v = get(key);
+  double d = NAN;
+  if (v.is_number()) d = v.as_number();
+  else if (v.is_string()) {
+    char* end = nullptr;
+    const std::string& s = v.as_string();
+    d = std::strtod(s.c_str(), &end);
+    if (end == s.c_str()) d = NAN;
+  }
+  return std::isnan(d) || d == 0 ? fallback : d;
+}
+
+bool Options::flag(std::string_view key, bool fallback) const {
+  const Value* v = m_values.find(key);
+  return v ? v->truthy() : fallback;
+}
+
+std::string arg_string(Args args, size_t i) {
+  return i < args.size() && !args[i].is_nullish() ? args[i].to_string() : std::string();
+}
 
 double to_ms(const Value& v, const SiteModel& site) {
   if (v.is_date() || v.is_number()) return v.as_number();
@@ -28,121 +72,339 @@ std::string display_zone(const SiteModel& site) {
   return tz.empty() ? site.process_zone : tz;
 }
 
-std::string arg_string(std::span<const Value> args, size_t i) {
-  return i < args.size() ? args[i].to_string() : std::string();
+std::string page_language(tmpl::CallContext& ctx, const SiteModel& site) {
+  Value page = ctx.lookup("page");
+  for (const char* key : {"lang", "language"}) {
+    Value v = page.get(key);
+    if (v.is_string() && !v.as_string().empty()) return v.as_string();
+  }
+  std::vector<std::string> langs = site.config.list("language");
+  return langs.empty() ? std::string("en") : langs.front();
 }
 
-// Hexo's paginator helper markup (prev/next links and page numbers around the current one).
-std::string paginator_html(const SiteModel& site, const Value& page) {
-  int total = static_cast<int>(page.get("total").as_number());
-  int current = static_cast<int>(page.get("current").as_number());
-  if (total <= 1) return {};
-  std::string base = page.get("base").to_string();
-  std::string dir = site.config.str("pagination_dir", "page");
-  auto link = [&](int n) { return text::url_for(n == 1 ? base : base + dir + "/" + std::to_string(n) + "/", site.urls); };
-  std::string out = "<nav class=\"pagination\">";
-  if (current > 1) out += fmt::format("<a class=\"extend prev\" rel=\"prev\" href=\"{}\">&laquo; Prev</a>", link(current - 1));
-  for (int n = 1; n <= total; ++n) {
-    bool near = n == 1 || n == total || std::abs(n - current) <= 2;
-    if (!near) {
-      if (n == 2 || n == total - 1) out += "<span class=\"space\">&hellip;</span>";
+std::string relative_url(std::string_view from, std::string_view to) {
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    while (true) {
+      size_t slash = s.find('/', start);
+      parts.push_back(s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+      if (slash == std::string_view::npos) break;
+      start = slash + 1;
+    }
+    return parts;
+  };
+  auto f = split(from);
+  auto t = split(to);
+  size_t i = 0;
+  for (size_t n = std::min(f.size(), t.size()); i < n; ++i) {
+    if (f[i] != t[i]) break;
+  }
+  std::string out;
+  for (size_t j = f.size() - i - 1; j > 0; --j) out += "../";
+  for (size_t k = i; k < t.size(); ++k) {
+    out += t[k];
+    if (k + 1 < t.size()) out += '/';
+  }
+  return text::encode_url(out);
+}
+
+std::string url_for(tmpl::CallContext& ctx, const SiteModel& site, std::string_view path, const Options& options) {
+  if (path.starts_with('#') || path.starts_with("//") || path.starts_with("http:") || path.starts_with("https:")) {
+    return std::string(path);
+  }
+  bool relative = options.has("relative") ? options.flag("relative", false) : site.config.flag("relative_link");
+  if (relative) {
+    while (path.starts_with('/')) path.remove_prefix(1);
+    return relative_url(ctx.lookup("path").to_string(), path);
+  }
+  return text::url_for(path, site.urls);
+}
+
+std::string content_of(const Value& v) {
+  if (v.is_object()) return v.get("content").to_string();
+  return v.is_nullish() ? std::string() : v.to_string();
+}
+
+namespace {
+
+// hexo-util truncate on UTF-16 lengths (what `str.length` counts in JavaScript).
+size_t utf16_length(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    char32_t c = text::decode_utf8(s, i);
+    n += c > 0xFFFF ? 2 : 1;
+  }
+  return n;
+}
+
+std::string utf16_prefix(std::string_view s, size_t units) {
+  size_t n = 0, i = 0;
+  while (i < s.size()) {
+    size_t before = i;
+    char32_t c = text::decode_utf8(s, i);
+    n += c > 0xFFFF ? 2 : 1;
+    if (n > units) return std::string(s.substr(0, before));
+  }
+  return std::string(s);
+}
+
+std::string trim(std::string_view s) {
+  const char* ws = " \t\n\r\f\v";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(ws);
+  return std::string(s.substr(b, e - b + 1));
+}
+
+// hexo-util truncate(str, {length = 30, omission = '...', separator}).
+std::string truncate_text(const std::string& str, const Options& o) {
+  size_t length = static_cast<size_t>(std::max(0.0, o.num("length", 30)));
+  std::string omission = o.str("omission", "...");
+  std::string separator = o.str("separator");
+  size_t omission_length = utf16_length(omission);
+  if (utf16_length(str) < length) return str;
+  if (!separator.empty()) {
+    std::string result;
+    size_t start = 0;
+    while (true) {
+      size_t at = str.find(separator, start);
+      std::string_view word = std::string_view(str).substr(start, at == std::string::npos ? std::string::npos : at - start);
+      if (utf16_length(result) + utf16_length(word) + omission_length < length) {
+        result += word;
+        result += separator;
+      } else {
+        return trim(result) + omission;
+      }
+      if (at == std::string::npos) break;
+      start = at + separator.size();
+    }
+    return result;
+  }
+  return utf16_prefix(str, length > omission_length ? length - omission_length : 0) + omission;
+}
+
+// Hexo i18n lookup: dotted keys walk nested objects ("menu.home").
+Value lookup_string(const Value& strings, const std::string& key) {
+  Value direct = strings.get(key);
+  if (!direct.is_undefined()) return direct;
+  Value cur = strings;
+  size_t start = 0;
+  while (true) {
+    size_t dot = key.find('.', start);
+    cur = cur.get(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos || cur.is_undefined()) return cur;
+    start = dot + 1;
+  }
+}
+
+// sprintf-like substitution of %s %d %i %f in order, as Hexo's i18n does (vsprintf).
+std::string substitute(std::string out, Args args, size_t first) {
+  size_t pos = 0;
+  size_t next = first;
+  while (next < args.size()) {
+    pos = out.find('%', pos);
+    if (pos == std::string::npos || pos + 1 >= out.size()) break;
+    char c = out[pos + 1];
+    if (c == '%') {
+      out.erase(pos, 1);
+      ++pos;
       continue;
     }
-    if (n == current) out += fmt::format("<span class=\"page-number current\">{}</span>", n);
-    else out += fmt::format("<a class=\"page-number\" href=\"{}\">{}</a>", link(n), n);
+    if (c != 's' && c != 'd' && c != 'i' && c != 'f') {
+      ++pos;
+      continue;
+    }
+    std::string repl = args[next++].to_string();
+    if (c == 'd' || c == 'i') {
+      double d = std::strtod(repl.c_str(), nullptr);
+      repl = base::format_number(std::trunc(d));
+    }
+    out.replace(pos, 2, repl);
+    pos += repl.size();
   }
-  if (current < total) out += fmt::format("<a class=\"extend next\" rel=\"next\" href=\"{}\">Next &raquo;</a>", link(current + 1));
-  out += "</nav>";
+  return out;
+}
+
+std::string attr_escape(std::string_view s) { return text::escape_html(s); }
+
+// Hexo's css/js helpers: strings or {href/src, attrs…} objects, arrays flattened, one tag a line.
+std::string asset_tags(tmpl::CallContext& ctx, const SiteModel& site, Args args, bool css) {
+  std::vector<Value> items;
+  for (const auto& a : args) {
+    if (a.is_array()) {
+      for (const auto& v : a.as_array()) items.push_back(v);
+    } else if (!a.is_nullish()) {
+      items.push_back(a);
+    }
+  }
+  const std::string ext = css ? ".css" : ".js";
+  const std::string url_key = css ? "href" : "src";
+  auto with_ext = [&](std::string p) {
+    if (p.find('?') == std::string::npos && !p.ends_with(ext)) p += ext;
+    return url_for(ctx, site, p);
+  };
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += '\n';
+    const Value& item = items[i];
+    std::string open = css ? "<link rel=\"stylesheet\"" : "<script";
+    if (item.is_object()) {
+      for (const auto& [k, v] : item.as_object()) {
+        if (k == url_key) open += fmt::format(" {}=\"{}\"", k, with_ext(v.to_string()));
+        else if (v.is_bool()) open += v.as_bool() ? " " + k : "";
+        else open += fmt::format(" {}=\"{}\"", k, attr_escape(v.to_string()));
+      }
+    } else {
+      open += fmt::format(" {}=\"{}\"", url_key, with_ext(item.to_string()));
+    }
+    out += css ? open + ">" : open + "></script>";
+  }
   return out;
 }
 
 } // namespace
+} // namespace helper
 
 void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const base::Value& ui_strings) {
+  using namespace helper;
   using tmpl::CallContext;
   using tmpl::KwArgs;
-  using Args = std::span<const Value>;
   auto fn = [&](std::string name, tmpl::FunctionFn f) { engine.add_global(name, tmpl::make_function(name, std::move(f))); };
   const SiteModel* s = &site;
   const Value strings = ui_strings;  // copied: the theme is moved after registration
 
-  fn("url_for", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
-    return Value(text::url_for(arg_string(a, 0), s->urls));
+  // --- URLs -----------------------------------------------------------------------------------
+  fn("url_for", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    return Value(url_for(ctx, *s, a.empty() || a[0].is_nullish() ? "/" : a[0].to_string(), Options(a, 1, kw)));
   });
   fn("full_url_for", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
-    return Value(text::full_url_for(arg_string(a, 0), s->urls));
+    return Value(text::full_url_for(a.empty() || a[0].is_nullish() ? "/" : a[0].to_string(), s->urls));
   });
-  auto date_helper = [s](std::string default_format) {
-    return [s, default_format](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+  fn("relative_url", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    return Value(relative_url(arg_string(a, 0), arg_string(a, 1)));
+  });
+  // decode_url(url): the URL with percent-escapes decoded, for showing it as text.
+  fn("decode_url", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    return Value(text::decode_uri(arg_string(a, 0)));
+  });
+  fn("is_current", [](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+    auto absolute = [](std::string p) { return p.starts_with('/') ? p : "/" + p; };
+    std::string current = absolute(ctx.lookup("path").to_string());
+    if (current.ends_with('/')) current += "index.html";
+    std::string path = a.empty() || a[0].is_nullish() ? "/" : a[0].to_string();
+    if (a.size() > 1 && a[1].truthy()) {
+      if (path.ends_with('/')) path += "index.html";
+      return Value(current == absolute(path));
+    }
+    if (path.ends_with("/index.html")) path.resize(path.size() - 10);
+    if (path == "/" || path.empty()) return Value(current == "/index.html");
+    return Value(current.starts_with(absolute(path)));
+  });
+
+  // --- dates ----------------------------------------------------------------------------------
+  auto date_helper = [s](std::string which) {
+    return [s, which](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
       double ms = to_ms(a.empty() ? Value() : a[0], *s);
       if (std::isnan(ms)) return Value("");
-      std::string format = a.size() > 1 && a[1].is_string() ? a[1].as_string()
-                           : default_format == "full" ? s->config.str("date_format", "YYYY-MM-DD") + " " + s->config.str("time_format", "HH:mm:ss")
-                           : s->config.str(default_format, default_format == "date_format" ? "YYYY-MM-DD" : "HH:mm:ss");
-      return Value(text::format_moment(ms, format, display_zone(*s), s->config.str("language", "en")));
+      std::string date_format = s->config.str("date_format", "YYYY-MM-DD");
+      std::string time_format = s->config.str("time_format", "HH:mm:ss");
+      std::string format = a.size() > 1 && a[1].is_string() && !a[1].as_string().empty() ? a[1].as_string()
+                           : which == "full" ? date_format + " " + time_format
+                           : which == "time" ? time_format
+                                             : date_format;
+      return Value(text::format_moment(ms, format, display_zone(*s), page_language(ctx, *s)));
     };
   };
-  fn("date", date_helper("date_format"));
-  fn("time", date_helper("time_format"));
+  fn("date", date_helper("date"));
+  fn("time", date_helper("time"));
   fn("full_date", date_helper("full"));
   fn("date_xml", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     double ms = to_ms(a.empty() ? Value() : a[0], *s);
     return Value(std::isnan(ms) ? std::string() : base::format_iso_utc(ms));
   });
+  fn("time_tag", [s](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+    double ms = to_ms(a.empty() ? Value() : a[0], *s);
+    if (std::isnan(ms)) return Value("");
+    std::string format = a.size() > 1 && a[1].is_string() ? a[1].as_string() : s->config.str("date_format", "YYYY-MM-DD");
+    return html(fmt::format("<time datetime=\"{}\">{}</time>", base::format_iso_utc(ms),
+                            text::escape_html_min(text::format_moment(ms, format, display_zone(*s), page_language(ctx, *s)))));
+  });
+
+  // --- text -----------------------------------------------------------------------------------
   fn("strip_html", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     return Value(text::strip_html(arg_string(a, 0)));
   });
-  auto translate = [strings](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+  fn("escape_html", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    return Value(text::escape_html(arg_string(a, 0)));
+  });
+  fn("truncate", [](CallContext&, Args a, const KwArgs& kw) -> base::Result<Value> {
+    return Value(truncate_text(text::strip_html(arg_string(a, 0)), Options(a, 1, kw)));
+  });
+
+  // --- i18n -----------------------------------------------------------------------------------
+  fn("__", [strings](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     std::string key = arg_string(a, 0);
-    Value v = strings.get(key);
-    std::string out = v.is_string() ? v.as_string() : key;
-    for (size_t i = 1; i < a.size(); ++i) {
-      auto p = out.find("%s");
-      if (p == std::string::npos) p = out.find("%d");
-      if (p == std::string::npos) break;
-      out.replace(p, 2, a[i].to_string());
+    Value v = lookup_string(strings, key);
+    if (v.is_object()) v = v.get("other");
+    return Value(substitute(v.is_string() ? v.as_string() : key, a, 1));
+  });
+  fn("_p", [strings](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    std::string key = arg_string(a, 0);
+    double count = a.size() > 1 ? std::strtod(a[1].to_string().c_str(), nullptr) : 0;
+    Value v = lookup_string(strings, key);
+    if (v.is_object()) {
+      Value chosen = count == 0 && v.get("zero").is_string() ? v.get("zero")
+                     : count == 1 && v.get("one").is_string() ? v.get("one")
+                                                              : v.get("other");
+      v = chosen;
     }
-    return Value(out);
-  };
-  fn("__", translate);
-  fn("_p", translate);
+    return Value(substitute(v.is_string() ? v.as_string() : key, a, 1));
+  });
+
+  // --- conditionals ---------------------------------------------------------------------------
   auto page_flag = [](std::string field) {
     return [field](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
       return Value(ctx.lookup("page").get(field).truthy());
     };
   };
   fn("is_home", page_flag("__index"));
+  fn("is_home_first_page", [](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
+    Value page = ctx.lookup("page");
+    return Value(page.get("__index").truthy() && page.get("current").as_number() <= 1);
+  });
   fn("is_post", page_flag("__post"));
   fn("is_page", page_flag("__page"));
   fn("is_archive", page_flag("archive"));
-  fn("is_tag", [](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
-    return Value(!ctx.lookup("page").get("tag").is_nullish());
+  fn("is_year", [](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
+    Value page = ctx.lookup("page");
+    return Value(page.get("archive").truthy() && page.get("year").truthy() && !page.get("month").truthy());
   });
-  fn("is_category", [](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
-    return Value(!ctx.lookup("page").get("category").is_nullish());
+  fn("is_month", [](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
+    Value page = ctx.lookup("page");
+    return Value(page.get("archive").truthy() && page.get("month").truthy());
   });
-  fn("paginator", [s](CallContext& ctx, Args, const KwArgs&) -> base::Result<Value> {
-    return Value::safe(paginator_html(*s, ctx.lookup("page")));
-  });
-  fn("css", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
-    std::string out;
-    for (const auto& v : a) {
-      std::string p = v.to_string();
-      if (!p.ends_with(".css")) p += ".css";
-      out += fmt::format("<link rel=\"stylesheet\" href=\"{}\">", text::url_for(p, s->urls));
-    }
-    return Value::safe(out);
-  });
-  fn("js", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
-    std::string out;
-    for (const auto& v : a) {
-      std::string p = v.to_string();
-      if (!p.ends_with(".js")) p += ".js";
-      out += fmt::format("<script src=\"{}\"></script>", text::url_for(p, s->urls));
-    }
-    return Value::safe(out);
-  });
-}
+  auto taxonomy_flag = [](std::string field) {
+    return [field](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+      Value v = ctx.lookup("page").get(field);
+      if (v.is_nullish() || (v.is_string() && v.as_string().empty())) return Value(false);
+      if (!a.empty() && !a[0].is_nullish()) return Value(v.to_string() == a[0].to_string());
+      return Value(true);
+    };
+  };
+  fn("is_tag", taxonomy_flag("tag"));
+  fn("is_category", taxonomy_flag("category"));
 
+  // --- assets ---------------------------------------------------------------------------------
+  fn("css", [s](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+    return html(asset_tags(ctx, *s, a, true));
+  });
+  fn("js", [s](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+    return html(asset_tags(ctx, *s, a, false));
+  });
+
+  register_list_helpers(engine, site);
+  register_meta_helpers(engine, site);
+}
 
 } // namespace haven::site

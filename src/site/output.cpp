@@ -43,9 +43,9 @@ bool same_content(const fs::path& existing, const OutputFile& file) {
     auto a = base::read_file(existing), b = base::read_file(file.copy_from);
     return a && b && *a == *b;
   }
-  if (size != file.bytes.size()) return false;
+  if (size != file.bytes().size()) return false;
   auto a = base::read_file(existing);
-  return a && *a == file.bytes;
+  return a && *a == file.bytes();
 }
 
 size_t count_files(const fs::path& dir) {
@@ -59,7 +59,7 @@ size_t count_files(const fs::path& dir) {
 
 } // namespace
 
-base::Result<CommitStats> commit_output(const fs::path& out_dir, const OutputSet& files) {
+base::Result<CommitStats> commit_output(const fs::path& out_dir, const std::map<std::string, OutputFile>& files) {
   CommitStats stats;
   std::error_code ec;
   fs::path parent = out_dir.parent_path().empty() ? fs::path(".") : out_dir.parent_path();
@@ -79,7 +79,7 @@ base::Result<CommitStats> commit_output(const fs::path& out_dir, const OutputSet
     return std::unexpected(std::move(d));
   };
 
-  for (const auto& [path, file] : files.files()) {
+  for (const auto& [path, file] : files) {
     fs::path target = staging / fs::path(path);
     fs::create_directories(target.parent_path(), ec);
     fs::path previous = out_dir / fs::path(path);
@@ -95,7 +95,7 @@ base::Result<CommitStats> commit_output(const fs::path& out_dir, const OutputSet
     if (!file.copy_from.empty()) {
       fs::copy_file(file.copy_from, target, fs::copy_options::overwrite_existing, ec);
       if (ec) return fail(base::error("cannot copy file: " + ec.message(), file.copy_from.string()));
-    } else if (auto w = base::write_file(target, file.bytes); !w) {
+    } else if (auto w = base::write_file(target, file.bytes()); !w) {
       return fail(w.error());
     }
     ++stats.written;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "site/render_tracking.hpp"
 #include "text/datetime.hpp"
 #include "text/url.hpp"
 
@@ -15,6 +16,25 @@ using base::Value;
 using content::Document;
 
 namespace {
+
+// The `site` variable: reading any of it marks the page as depending on site-wide lists.
+class TrackedSite : public base::Native {
+public:
+  explicit TrackedSite(Value inner) : m_inner(std::move(inner)) {}
+  Value get(std::string_view key) const override {
+    note_site_read();
+    return m_inner.get(key);
+  }
+  std::vector<std::string> keys() const override {
+    note_site_read();
+    std::vector<std::string> out;
+    for (const auto& [k, v] : m_inner.as_object()) out.push_back(k);
+    return out;
+  }
+
+private:
+  Value m_inner;
+};
 
 Value date_value(double ms) { return std::isnan(ms) ? Value() : Value::date(ms); }
 
@@ -171,7 +191,7 @@ SiteValues build_site_values(const SiteModel& site, const Value& theme_config) {
   s.set("tags", Value(std::move(tags)));
   s.set("categories", Value(std::move(categories)));
   s.set("data", site.data.is_object() ? site.data : Value(Object{}));
-  v.site = Value(std::move(s));
+  v.site = Value(std::make_shared<const TrackedSite>(Value(std::move(s))));
   return v;
 }
 

@@ -46,6 +46,7 @@ enum class ExprKind : uint8_t {
   InlineIf, // args[0] if args[1] else args[2] (args[2] may be null)
   List,     // [ args... ]
   Dict,     // { args[0]: args[1], ... } (keys and values interleaved)
+  Comma,    // ( args[0], args[1], ... ): JavaScript's comma operator, the last value
 };
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Concat };
@@ -58,6 +59,7 @@ struct Expr {
   ExprKind kind = ExprKind::Literal;
   BinOp bin_op = BinOp::Add;
   bool negate = false;
+  bool paren = false; // written in parentheses: an atom for operator re-association
   Span span;
   base::Value literal;
   std::string name;

@@ -33,7 +33,7 @@ base::Result<Value> fail(std::string message) { return std::unexpected(base::err
 
 // Nunjucks' normalize(): undefined, null and false become the default.
 bool is_normalized_away(const Value& v) { return v.is_nullish() || (v.is_bool() && !v.as_bool()); }
-std::string str_of(const Value& v) { return is_normalized_away(v) ? std::string() : v.to_string(); }
+std::string str_of(const Value& v) { return is_normalized_away(v) ? std::string() : to_str(v); }
 Value copy_safeness(const Value& src, std::string s) { return Value(std::move(s), src.is_safe()); }
 
 // Elements of an array, or the characters of a string (JavaScript indexing).
@@ -50,7 +50,7 @@ Array as_list(const Value& v) {
 // lib.getAttrGetter: "a.b" walks nested attributes; numbers index arrays.
 Value attr_get(const Value& item, const Value& attr) {
   if (attr.is_number()) return member(item, attr);
-  std::string path = attr.to_string();
+  std::string path = to_str(attr);
   Value cur = item;
   size_t start = 0;
   while (true) {
@@ -127,7 +127,7 @@ void json_write(std::string& out, const Value& v, const std::string& indent, con
   case Value::Kind::Null: out += "null"; return;
   case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
   case Value::Kind::Number:
-    out += std::isfinite(v.as_number()) ? base::format_number(v.as_number()) : "null";
+    out += std::isfinite(v.as_number()) ? js_number(v.as_number()) : "null";
     return;
   case Value::Kind::String: json_quote(out, v.as_string()); return;
   case Value::Kind::Date: json_quote(out, base::format_iso_utc(v.as_date_ms())); return;
@@ -276,16 +276,16 @@ base::Result<Value> f_dump(CallContext&, const Value& in, Args args, const KwArg
 
 base::Result<Value> f_escape(CallContext&, const Value& in, Args, const KwArgs&) {
   if (in.is_safe()) return in;
-  return Value::safe(escape_html(in.is_nullish() ? std::string() : in.to_string()));
+  return Value::safe(escape_html(in.is_nullish() ? std::string() : to_str(in)));
 }
 
 base::Result<Value> f_forceescape(CallContext&, const Value& in, Args, const KwArgs&) {
-  return Value::safe(escape_html(in.is_nullish() ? std::string() : in.to_string()));
+  return Value::safe(escape_html(in.is_nullish() ? std::string() : to_str(in)));
 }
 
 base::Result<Value> f_safe(CallContext&, const Value& in, Args, const KwArgs&) {
   if (in.is_safe()) return in;
-  return Value::safe(in.is_nullish() ? std::string() : in.to_string());
+  return Value::safe(in.is_nullish() ? std::string() : to_str(in));
 }
 
 base::Result<Value> f_first(CallContext&, const Value& in, Args, const KwArgs&) {
@@ -309,7 +309,7 @@ base::Result<Value> f_float(CallContext&, const Value& in, Args args, const KwAr
 base::Result<Value> f_int(CallContext&, const Value& in, Args args, const KwArgs& kw) {
   const Value& base_arg = arg(args, kw, 1, "base");
   int radix = base_arg.is_undefined() ? 10 : static_cast<int>(to_number(base_arg));
-  std::string s = in.is_number() ? base::format_number(in.as_number()) : to_js_string(in);
+  std::string s = in.is_number() ? js_number(in.as_number()) : to_js_string(in);
   double d = js_parse_int(s, radix);
   return std::isnan(d) ? arg(args, kw, 0, "default") : Value(d);
 }
@@ -356,12 +356,12 @@ base::Result<Value> f_indent(CallContext&, const Value& in, Args args, const KwA
 base::Result<Value> f_join(CallContext&, const Value& in, Args args, const KwArgs& kw) {
   const Value& del = arg(args, kw, 0, "d");
   const Value& attr = arg(args, kw, 1, "attribute");
-  std::string sep = del.truthy() ? del.to_string() : std::string();
+  std::string sep = del.truthy() ? to_str(del) : std::string();
   std::string out;
   const Array items = as_list(in);
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out += sep;
-    out += (attr.truthy() ? member(items[i], attr) : items[i]).to_string();
+    out += to_str(attr.truthy() ? member(items[i], attr) : items[i]);
   }
   return Value(std::move(out));
 }
@@ -398,7 +398,7 @@ base::Result<Value> f_upper(CallContext&, const Value& in, Args, const KwArgs&) 
 
 base::Result<Value> f_nl2br(CallContext&, const Value& in, Args, const KwArgs&) {
   if (in.is_nullish()) return Value(std::string());
-  std::string s = in.to_string(), out;
+  std::string s = to_str(in), out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
       out += "<br />\n";
@@ -417,12 +417,12 @@ base::Result<Value> f_random(CallContext&, const Value& in, Args, const KwArgs&)
   Array items = as_list(in);
   if (items.empty()) return Value();
   std::string joined;
-  for (const auto& v : items) joined += v.to_string() + '\x1f';
+  for (const auto& v : items) joined += to_str(v) + '\x1f';
   return items[std::hash<std::string>{}(joined) % items.size()];
 }
 
 base::Result<Value> select_impl(CallContext& cc, const Value& in, Args args, bool expected) {
-  std::string test_name = args.empty() || args[0].is_undefined() ? "truthy" : args[0].to_string();
+  std::string test_name = args.empty() || args[0].is_undefined() ? "truthy" : to_str(args[0]);
   const auto& tests = cc.exec().impl.tests;
   auto it = tests.find(test_name);
   if (it == tests.end()) return fail(fmt::format("unknown test '{}'", test_name));
@@ -440,8 +440,8 @@ base::Result<Value> selectattr_impl(CallContext& cc, const Value& in, Args args,
   Array out;
   if (args.size() >= 2) { // Jinja2's selectattr(attr, test, arg); Nunjucks ignores the test
     const auto& tests = cc.exec().impl.tests;
-    auto it = tests.find(args[1].to_string());
-    if (it == tests.end()) return fail(fmt::format("unknown test '{}'", args[1].to_string()));
+    auto it = tests.find(to_str(args[1]));
+    if (it == tests.end()) return fail(fmt::format("unknown test '{}'", to_str(args[1])));
     std::vector<Value> test_args(args.begin() + 2, args.end());
     for (const auto& item : as_list(in)) {
       if (it->second(attr_get(item, args[0]), test_args) == expected) out.push_back(item);
@@ -460,7 +460,7 @@ base::Result<Value> f_replace(CallContext&, const Value& in, Args args, const Kw
   const Value& max_arg = arg(args, kw, 2, "count");
   if (old.is_native()) {
     if (auto* re = dynamic_cast<const RegexValue*>(old.native_ptr().get())) {
-      std::string s = in.to_string();
+      std::string s = to_str(in);
       auto flags = re->global() ? std::regex_constants::format_default : std::regex_constants::format_first_only;
       return Value(std::regex_replace(s, re->regex(), to_js_string(with), flags));
     }
@@ -468,14 +468,14 @@ base::Result<Value> f_replace(CallContext&, const Value& in, Args args, const Kw
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
   std::string needle;
   if (old.is_number()) {
-    needle = base::format_number(old.as_number());
+    needle = js_number(old.as_number());
   } else if (old.is_string()) {
     needle = old.as_string();
   } else {
     return in;
   }
   if (!in.is_string() && !in.is_number()) return in;
-  std::string s = in.to_string();
+  std::string s = to_str(in);
   std::string rep = to_js_string(with);
   if (needle.empty()) {
     std::string out = rep;
@@ -581,7 +581,7 @@ base::Result<Value> f_sort(CallContext&, const Value& in, Args args, const KwArg
 }
 
 base::Result<Value> f_string(CallContext&, const Value& in, Args, const KwArgs&) {
-  return copy_safeness(in, in.to_string());
+  return copy_safeness(in, to_str(in));
 }
 
 // Removes `<tag ...>`, `</tag>` and `<!-- -->` as Nunjucks' regex does.
@@ -612,7 +612,10 @@ std::string strip_tags(std::string_view s) {
         }
       }
     }
-    out += s[i++];
+    size_t next = s.find('<', i + 1);
+    if (next == std::string_view::npos) next = s.size();
+    out.append(s.substr(i, next - i));
+    i = next;
   }
   return out;
 }
@@ -621,8 +624,16 @@ std::string collapse_spaces(std::string_view s) {
   std::string out;
   size_t i = 0;
   bool in_space = false;
+  out.reserve(s.size());
   while (i < s.size()) {
     size_t start = i;
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80 && c != ' ' && (c < '\t' || c > '\r')) { // plain ASCII: no decoding
+      out += static_cast<char>(c);
+      ++i;
+      in_space = false;
+      continue;
+    }
     char32_t cp = utf8_next(s, i);
     if (is_js_space(cp)) {
       if (!in_space) out += ' ';
@@ -689,7 +700,7 @@ base::Result<Value> f_title(CallContext&, const Value& in, Args, const KwArgs&) 
 }
 
 base::Result<Value> f_trim(CallContext&, const Value& in, Args, const KwArgs&) {
-  return copy_safeness(in, std::string(js_trim(in.is_nullish() ? std::string() : in.to_string())));
+  return copy_safeness(in, std::string(js_trim(in.is_nullish() ? std::string() : to_str(in))));
 }
 
 base::Result<Value> f_truncate(CallContext&, const Value& in, Args args, const KwArgs& kw) {
@@ -712,7 +723,7 @@ base::Result<Value> f_truncate(CallContext&, const Value& in, Args args, const K
     if (at != std::string::npos) cut = utf8_length(std::string_view(s).substr(0, at));
     out = std::string(utf8_substr(s, 0, cut));
   }
-  out += end.is_nullish() ? std::string("...") : end.to_string();
+  out += end.is_nullish() ? std::string("...") : to_str(end);
   return copy_safeness(in, std::move(out));
 }
 
@@ -773,7 +784,7 @@ bool has_common_tld(std::string_view s) {
 }
 
 base::Result<Value> f_urlize(CallContext&, const Value& in, Args args, const KwArgs& kw) {
-  std::string s = in.to_string();
+  std::string s = to_str(in);
   const Value& length_arg = arg(args, kw, 0, "length");
   bool nofollow = arg(args, kw, 1, "nofollow").is_bool() && arg(args, kw, 1, "nofollow").as_bool();
   std::string rel = nofollow ? " rel=\"nofollow\"" : "";
@@ -919,18 +930,16 @@ base::Result<Value> g_range(CallContext&, Args args, const KwArgs&) {
     stop = to_number(args[1]);
     if (args.size() > 2 && args[2].truthy()) step = to_number(args[2]);
   }
-  constexpr double k_max_range = 10'000'000; // a typo'd bound should fail, not eat all memory
+  // A typo'd bound should fail fast, not allocate gigabytes (a Value is ~80 bytes).
+  constexpr double k_max_range = 1'000'000;
+  double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
+  if (count > k_max_range) return fail("range() is too large");
   Array out;
+  if (count > 0) out.reserve(static_cast<size_t>(count));
   if (step > 0) {
-    for (double i = start; i < stop; i += step) {
-      if (out.size() >= k_max_range) return fail("range() is too large");
-      out.emplace_back(i);
-    }
+    for (double i = start; i < stop; i += step) out.emplace_back(i);
   } else if (step < 0) {
-    for (double i = start; i > stop; i += step) {
-      if (out.size() >= k_max_range) return fail("range() is too large");
-      out.emplace_back(i);
-    }
+    for (double i = start; i > stop; i += step) out.emplace_back(i);
   }
   return Value(std::move(out));
 }
@@ -1017,7 +1026,7 @@ void install_builtins(Engine::Impl& impl) {
     return Value(std::make_shared<const Cycler>(Array(args.begin(), args.end())));
   });
   impl.globals["joiner"] = make_function("joiner", [](CallContext&, Args args, const KwArgs&) -> base::Result<Value> {
-    std::string sep = args.empty() || !args[0].truthy() ? std::string(",") : args[0].to_string();
+    std::string sep = args.empty() || !args[0].truthy() ? std::string(",") : to_str(args[0]);
     return Value(std::make_shared<const Joiner>(std::move(sep)));
   });
 }

@@ -274,7 +274,9 @@ base::Result<std::string> Engine::render(std::string_view name, const Value& con
   if (!t) {
     auto it = m_impl->templates.find(name);
     if (it != m_impl->templates.end()) {
-      return std::unexpected(base::error(fmt::format("template '{}' has errors (see finalize())", name), it->second->path));
+      return std::unexpected(base::error(
+          fmt::format("template '{}' is not loaded: it has errors, or finalize() was not called since it was added", name),
+          it->second->path));
     }
     return std::unexpected(base::error(fmt::format("template not found: {}", name)));
   }

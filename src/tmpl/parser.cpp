@@ -146,8 +146,10 @@ private:
     m_pos = end_tag;
     push(Tok::Data, body_start, std::string(m_src.substr(body_start, end_tag - body_start)));
     m_tokens.back().raw = true;
-    m_pos = end_tag + 2;
+    bool end_trim_before = end_tag + 2 < m_src.size() && m_src[end_tag + 2] == '-';
+    m_pos = end_tag + 2 + (end_trim_before ? 1 : 0);
     push(Tok::BlockStart, end_tag);
+    m_tokens.back().trim = end_trim_before;
     m_pos = end_tag_end;
     push(Tok::Symbol, end_tag, end_word);
     push(Tok::BlockEnd, end_tag_end - (end_trim ? 3 : 2));
@@ -328,7 +330,7 @@ private:
   void apply_whitespace_control() {
     for (size_t i = 0; i < m_tokens.size(); ++i) {
       Token& t = m_tokens[i];
-      if (t.type != Tok::Data || t.raw) continue;
+      if (t.type != Tok::Data) continue;
       if (i > 0) {
         const Token& prev = m_tokens[i - 1];
         bool drop = ((prev.type == Tok::BlockEnd || prev.type == Tok::VarEnd) && prev.trim) ||
@@ -620,12 +622,10 @@ private:
 
   void parse_for(Node& node, const std::string& tag, Span tag_span) {
     node.kind = NodeKind::For;
-    bool paren = skip(Tok::LParen);
     while (true) {
       node.targets.push_back(expect_name("a loop variable name"));
       if (!skip(Tok::Comma)) break;
     }
-    if (paren) expect(Tok::RParen, "')'");
     if (!skip_symbol("in")) fail_unexpected("'in'");
     node.expr = parse_expression();
     expect_block_end(tag);
@@ -729,11 +729,11 @@ private:
 
   ExprPtr parse_expression() {
     DepthGuard guard(*this, peek());
-    auto node = parse_or();
+    auto node = reassociate(parse_or());
     if (skip_symbol("if")) {
-      auto cond = parse_or();
+      auto cond = reassociate(parse_or());
       ExprPtr otherwise;
-      if (skip_symbol("else")) otherwise = parse_or();
+      if (skip_symbol("else")) otherwise = reassociate(parse_or());
       auto e = make(ExprKind::InlineIf, join(node->span, cond->span));
       e->args.push_back(std::move(node));
       e->args.push_back(std::move(cond));
@@ -741,6 +741,161 @@ private:
       return e;
     }
     return node;
+  }
+
+  // ---- JavaScript re-association ----
+  // Nunjucks emits `or and not == < + - ~ * / %` as JavaScript text without parentheses, so
+  // JavaScript's precedence decides, not the parse tree: `not a == b` is `(!a) == b` and
+  // `2 * 3 % 4` is `(2 * 3) % 4`. These helpers flatten such operator chains and rebuild them
+  // with JavaScript's precedence. `//`, `**`, `in`, `is`, filters and parentheses are atoms
+  // (Nunjucks emits them as function calls or groups).
+  enum class JsOp : uint8_t { Or, And, Eq, Ne, StrictEq, StrictNe, Lt, Gt, Le, Ge, Add, Sub, Concat, Mul, Div, Mod, Not, Neg, Pos };
+  struct Item {
+    bool is_op = false;
+    JsOp op = JsOp::Or;
+    Span span;
+    ExprPtr atom;
+  };
+
+  static bool is_inline(const Expr& e) {
+    if (e.paren) return false;
+    switch (e.kind) {
+    case ExprKind::Or: case ExprKind::And: case ExprKind::Not: case ExprKind::Neg: case ExprKind::Pos:
+    case ExprKind::Compare: return true;
+    case ExprKind::Binary: return e.bin_op != BinOp::FloorDiv && e.bin_op != BinOp::Pow;
+    default: return false;
+    }
+  }
+
+  ExprPtr reassociate(ExprPtr e) {
+    if (!e) return e;
+    if (!is_inline(*e)) return fix_atom(std::move(e));
+    std::vector<Item> items;
+    flatten(std::move(e), items);
+    size_t pos = 0;
+    return build(items, pos, 1);
+  }
+
+  // Operands of atoms that Nunjucks emits as separate JavaScript expressions.
+  ExprPtr fix_atom(ExprPtr e) {
+    switch (e->kind) {
+    case ExprKind::Test: e->args[0] = reassociate(std::move(e->args[0])); break;
+    case ExprKind::In:
+    case ExprKind::Binary:
+      e->args[0] = reassociate(std::move(e->args[0]));
+      e->args[1] = reassociate(std::move(e->args[1]));
+      break;
+    case ExprKind::Filter:
+      if (e->args[0]) e->args[0] = reassociate(std::move(e->args[0]));
+      break;
+    default: break;
+    }
+    return e;
+  }
+
+  void push_op(std::vector<Item>& items, JsOp op, Span span) {
+    Item it;
+    it.is_op = true;
+    it.op = op;
+    it.span = span;
+    items.push_back(std::move(it));
+  }
+
+  void flatten(ExprPtr e, std::vector<Item>& items) {
+    if (!is_inline(*e)) {
+      Item it;
+      it.atom = fix_atom(std::move(e));
+      it.span = it.atom->span;
+      items.push_back(std::move(it));
+      return;
+    }
+    Span s = e->span;
+    switch (e->kind) {
+    case ExprKind::Not: push_op(items, JsOp::Not, s); flatten(std::move(e->args[0]), items); return;
+    case ExprKind::Neg: push_op(items, JsOp::Neg, s); flatten(std::move(e->args[0]), items); return;
+    case ExprKind::Pos: push_op(items, JsOp::Pos, s); flatten(std::move(e->args[0]), items); return;
+    case ExprKind::Or:
+    case ExprKind::And:
+      flatten(std::move(e->args[0]), items);
+      push_op(items, e->kind == ExprKind::Or ? JsOp::Or : JsOp::And, s);
+      flatten(std::move(e->args[1]), items);
+      return;
+    case ExprKind::Binary: {
+      JsOp op = JsOp::Add;
+      switch (e->bin_op) {
+      case BinOp::Add: op = JsOp::Add; break;
+      case BinOp::Sub: op = JsOp::Sub; break;
+      case BinOp::Concat: op = JsOp::Concat; break;
+      case BinOp::Mul: op = JsOp::Mul; break;
+      case BinOp::Div: op = JsOp::Div; break;
+      case BinOp::Mod: op = JsOp::Mod; break;
+      default: break;
+      }
+      flatten(std::move(e->args[0]), items);
+      push_op(items, op, s);
+      flatten(std::move(e->args[1]), items);
+      return;
+    }
+    case ExprKind::Compare:
+      flatten(std::move(e->args[0]), items);
+      for (size_t i = 0; i < e->cmp_ops.size(); ++i) {
+        static constexpr JsOp k_map[] = {JsOp::Eq, JsOp::StrictEq, JsOp::Ne, JsOp::StrictNe, JsOp::Lt, JsOp::Gt, JsOp::Le, JsOp::Ge};
+        push_op(items, k_map[static_cast<int>(e->cmp_ops[i])], s);
+        flatten(std::move(e->args[i + 1]), items);
+      }
+      return;
+    default: return;
+    }
+  }
+
+  static int precedence(JsOp op) {
+    switch (op) {
+    case JsOp::Or: return 1;
+    case JsOp::And: return 2;
+    case JsOp::Eq: case JsOp::Ne: case JsOp::StrictEq: case JsOp::StrictNe: return 3;
+    case JsOp::Lt: case JsOp::Gt: case JsOp::Le: case JsOp::Ge: return 4;
+    case JsOp::Add: case JsOp::Sub: case JsOp::Concat: return 5;
+    case JsOp::Mul: case JsOp::Div: case JsOp::Mod: return 6;
+    default: return 7;
+    }
+  }
+
+  ExprPtr build_prefix(std::vector<Item>& items, size_t& pos) {
+    Item& it = items[pos++];
+    if (!it.is_op) return std::move(it.atom);
+    auto operand = build_prefix(items, pos);
+    ExprKind kind = it.op == JsOp::Not ? ExprKind::Not : it.op == JsOp::Neg ? ExprKind::Neg : ExprKind::Pos;
+    auto e = make(kind, join(it.span, operand->span));
+    e->args.push_back(std::move(operand));
+    return e;
+  }
+
+  ExprPtr build(std::vector<Item>& items, size_t& pos, int min_prec) {
+    auto lhs = build_prefix(items, pos);
+    while (pos < items.size() && precedence(items[pos].op) >= min_prec) {
+      JsOp op = items[pos].op;
+      int prec = precedence(op);
+      ++pos;
+      auto rhs = build(items, pos, prec + 1);
+      ExprPtr e;
+      switch (op) {
+      case JsOp::Or: e = make2(ExprKind::Or, std::move(lhs), std::move(rhs)); break;
+      case JsOp::And: e = make2(ExprKind::And, std::move(lhs), std::move(rhs)); break;
+      case JsOp::Eq: case JsOp::Ne: case JsOp::StrictEq: case JsOp::StrictNe:
+      case JsOp::Lt: case JsOp::Gt: case JsOp::Le: case JsOp::Ge: {
+        e = make2(ExprKind::Compare, std::move(lhs), std::move(rhs));
+        static constexpr CmpOp k_cmp[] = {CmpOp::Eq, CmpOp::Ne, CmpOp::StrictEq, CmpOp::StrictNe, CmpOp::Lt, CmpOp::Gt, CmpOp::Le, CmpOp::Ge};
+        e->cmp_ops.push_back(k_cmp[static_cast<int>(op) - static_cast<int>(JsOp::Eq)]);
+        break;
+      }
+      default: {
+        static constexpr BinOp k_bin[] = {BinOp::Add, BinOp::Sub, BinOp::Concat, BinOp::Mul, BinOp::Div, BinOp::Mod};
+        e = binary(k_bin[static_cast<int>(op) - static_cast<int>(JsOp::Add)], std::move(lhs), std::move(rhs));
+      }
+      }
+      lhs = std::move(e);
+    }
+    return lhs;
   }
 
   ExprPtr parse_or() {
@@ -909,7 +1064,10 @@ private:
       e->name = parse_filter_name();
       e->span.length = static_cast<uint32_t>(e->name.size());
       e->args.push_back(std::move(node));
-      if (peek().type == Tok::LParen) parse_call_args(*e);
+      if (peek().type == Tok::LParen) {
+        parse_call_args(*e);
+        e->span.length = static_cast<uint32_t>(e->name.size()); // errors point at the name
+      }
       node = std::move(e);
     }
     return node;
@@ -973,8 +1131,8 @@ private:
     case Tok::LParen: {
       Span s = span_of(next());
       auto first = parse_expression();
-      if (skip(Tok::Comma)) { // a tuple is an array
-        node = make(ExprKind::List, s);
+      if (skip(Tok::Comma)) { // Nunjucks compiles (a, b) to JavaScript's comma operator
+        node = make(ExprKind::Comma, s);
         node->args.push_back(std::move(first));
         while (peek().type != Tok::RParen) {
           node->args.push_back(parse_expression());
@@ -984,6 +1142,7 @@ private:
         node = std::move(first);
       }
       expect(Tok::RParen, "')'");
+      node->paren = true;
       break;
     }
     case Tok::LBracket: {
@@ -1012,15 +1171,14 @@ private:
     return parse_postfix(std::move(node));
   }
 
-  // Dict keys: a bare name is the name as a string, anything else an expression.
+  // Dict keys: a bare name (as a string) or a string literal, as Nunjucks requires.
   ExprPtr parse_primary_key() {
-    if (peek().type == Tok::Symbol) {
-      const Token& t = next();
-      auto e = make(ExprKind::Literal, span_of(t));
-      e->literal = base::Value(t.value);
-      return e;
-    }
-    return parse_expression();
+    const Token& t = peek();
+    if (t.type != Tok::Symbol && t.type != Tok::String) fail_unexpected("a name or a string as dictionary key");
+    auto e = make(ExprKind::Literal, span_of(t));
+    e->literal = base::Value(t.value);
+    next();
+    return e;
   }
 
   ExprPtr parse_postfix(ExprPtr node) {

@@ -109,7 +109,7 @@ bool is_primitive(const Value& v) {
   return k != Value::Kind::Array && k != Value::Kind::Object && k != Value::Kind::Native && k != Value::Kind::Date;
 }
 // ToPrimitive with the default hint: containers and dates become their string.
-Value to_primitive(const Value& v) { return is_primitive(v) ? v : Value(v.to_string()); }
+Value to_primitive(const Value& v) { return is_primitive(v) ? v : Value(to_str(v)); }
 } // namespace
 
 Value js_add(const Value& a, const Value& b) {
@@ -182,7 +182,7 @@ Value member(const Value& obj, const Value& key) {
   case Value::Kind::Null: return {};
   case Value::Kind::Object:
   case Value::Kind::Native:
-    return key.is_string() ? member(obj, std::string_view(key.as_string())) : member(obj, std::string_view(key.to_string()));
+    return key.is_string() ? member(obj, std::string_view(key.as_string())) : member(obj, std::string_view(to_str(key)));
   case Value::Kind::Array: {
     int64_t i = index_of_key(key);
     if (i >= 0) return obj.at(static_cast<size_t>(i));
@@ -375,7 +375,7 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
       std::string out;
       for (size_t i = 0; i < a.size(); ++i) {
         if (i) out += sep;
-        out += a[i].to_string();
+        out += to_str(a[i]);
       }
       result = Value(std::move(out));
     } else if (name == "indexOf" || name == "includes") {
@@ -402,7 +402,7 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
       base::Array out(a.rbegin(), a.rend());
       result = Value(std::move(out));
     } else if (name == "toString") {
-      result = Value(obj.to_string());
+      result = Value(to_str(obj));
     } else {
       return false;
     }
@@ -411,14 +411,9 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
   if (obj.is_number()) {
     if (name == "toFixed") {
       int digits = static_cast<int>(std::clamp(arg_num(args, 0, 0), 0.0, 100.0));
-      double d = obj.as_number();
-      if (!std::isfinite(d) || std::fabs(d) >= 1e21) {
-        result = Value(base::format_number(d));
-      } else {
-        result = Value(fmt::format("{:.{}f}", d, digits));
-      }
+      result = Value(js_to_fixed(obj.as_number(), digits));
     } else if (name == "toString") {
-      result = Value(base::format_number(obj.as_number()));
+      result = Value(js_number(obj.as_number()));
     } else {
       return false;
     }
@@ -486,13 +481,13 @@ void Exec::emit(std::string& out, const Value& v) const {
       out += v.as_string();
     }
     return;
-  case Value::Kind::Number: out += base::format_number(v.as_number()); return;
+  case Value::Kind::Number: out += js_number(v.as_number()); return;
   case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
   default:
     if (impl.options.autoescape) {
-      append_escaped(out, v.to_string());
+      append_escaped(out, to_str(v));
     } else {
-      out += v.to_string();
+      out += to_str(v);
     }
   }
 }
@@ -523,7 +518,7 @@ void Exec::bind(Scope& scope, std::string_view name, Value value) {
 }
 
 const Template& Exec::find_template(const Scope& scope, const Expr& expr, const Value& name) {
-  std::string key = name.to_string();
+  std::string key = to_str(name);
   const Template* t = impl.find(key);
   if (!t) fail(scope, expr.span, fmt::format("template not found: {}", key));
   return *t;
@@ -648,10 +643,10 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   }
   case NodeKind::Include: {
     Value name = eval(*node.expr, scope);
-    const Template* t = impl.find(name.to_string());
+    const Template* t = impl.find(to_str(name));
     if (!t) {
       if (node.flag) return;
-      fail(scope, node.expr->span, fmt::format("template not found: {}", name.to_string()));
+      fail(scope, node.expr->span, fmt::format("template not found: {}", to_str(name)));
     }
     if (include_depth >= k_max_include_depth) {
       fail(scope, node.span, fmt::format("includes nest too deeply (limit {})", k_max_include_depth));
@@ -860,7 +855,7 @@ Value Exec::eval(const Expr& expr, Scope& scope) {
     Value b = eval(*expr.args[1], scope);
     switch (expr.bin_op) {
     case BinOp::Add: return js_add(a, b);
-    case BinOp::Concat: return Value(a.to_string() + b.to_string());
+    case BinOp::Concat: return Value(to_js_string(a) + to_js_string(b));
     case BinOp::Sub: return Value(to_number(a) - to_number(b));
     case BinOp::Mul: return Value(to_number(a) * to_number(b));
     case BinOp::Div: return Value(to_number(a) / to_number(b));
@@ -915,15 +910,20 @@ Value Exec::eval(const Expr& expr, Scope& scope) {
     } else if (hay.is_string()) {
       found = hay.as_string().find(to_js_string(needle)) != std::string::npos;
     } else if (hay.is_object()) {
-      found = hay.as_object().contains(needle.to_string());
+      found = hay.as_object().contains(to_str(needle));
     } else if (hay.is_native()) {
       auto keys = hay.native_ptr()->keys();
-      found = std::find(keys.begin(), keys.end(), needle.to_string()) != keys.end();
+      found = std::find(keys.begin(), keys.end(), to_str(needle)) != keys.end();
     } else {
       fail(scope, expr.span,
            fmt::format("Cannot use \"in\" operator to search for \"{}\" in unexpected types.", to_js_string(needle)));
     }
     return Value(found != expr.negate);
+  }
+  case ExprKind::Comma: {
+    Value last;
+    for (const auto& e : expr.args) last = eval(*e, scope);
+    return last;
   }
   case ExprKind::InlineIf:
     if (eval(*expr.args[1], scope).truthy()) return eval(*expr.args[0], scope);
@@ -938,7 +938,7 @@ Value Exec::eval(const Expr& expr, Scope& scope) {
     base::Object o;
     for (size_t i = 0; i + 1 < expr.args.size(); i += 2) {
       Value key = eval(*expr.args[i], scope);
-      o.set(key.to_string(), eval(*expr.args[i + 1], scope));
+      o.set(to_str(key), eval(*expr.args[i + 1], scope));
     }
     return Value(std::move(o));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include <unicode/locid.h>
@@ -300,6 +301,74 @@ double js_parse_int(std::string_view s, int radix) {
   return neg ? -v : v;
 }
 
+std::string js_number(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d == 0) return "0";
+  if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) return std::to_string(static_cast<int64_t>(d));
+  std::string sign = d < 0 ? "-" : "";
+  double a = std::fabs(d);
+  // Shortest digits that round-trip, from the exponent form "d.ddde±x".
+  char buf[40];
+  for (int precision = 0; precision <= 16; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision, a);
+    if (std::strtod(buf, nullptr) == a) break;
+  }
+  std::string_view text = buf;
+  size_t e = text.find('e');
+  std::string digits;
+  for (char c : text.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  int n = std::atoi(buf + e + 1) + 1; // value = 0.digits × 10^n
+  int k = static_cast<int>(digits.size());
+  std::string out = sign;
+  if (k <= n && n <= 21) {
+    out += digits + std::string(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out += digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+  } else {
+    out += digits.substr(0, 1);
+    if (k > 1) out += "." + digits.substr(1);
+    out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::abs(n - 1));
+  }
+  return out;
+}
+
+std::string js_to_fixed(double d, int digits) {
+  if (!std::isfinite(d) || std::fabs(d) >= 1e21) return js_number(d);
+  // glibc prints the exact binary value; round that decimal expansion half up by hand.
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%.*f", digits + 40, std::fabs(d));
+  std::string s = buf;
+  size_t dot = s.find('.');
+  std::string keep = s.substr(0, dot + (digits > 0 ? 1 + static_cast<size_t>(digits) : 0));
+  if (digits == 0) keep = s.substr(0, dot);
+  bool up = s[dot + 1 + static_cast<size_t>(digits)] >= '5';
+  if (up) {
+    int i = static_cast<int>(keep.size()) - 1;
+    while (i >= 0) {
+      if (keep[static_cast<size_t>(i)] == '.') {
+        --i;
+        continue;
+      }
+      if (keep[static_cast<size_t>(i)] == '9') {
+        keep[static_cast<size_t>(i)] = '0';
+        --i;
+      } else {
+        ++keep[static_cast<size_t>(i)];
+        break;
+      }
+    }
+    if (i < 0) keep.insert(keep.begin(), '1');
+  }
+  bool zero = std::all_of(keep.begin(), keep.end(), [](char c) { return c == '0' || c == '.'; });
+  return (d < 0 && !zero ? "-" : "") + keep;
+}
+
 double to_number(const base::Value& v) {
   using K = base::Value::Kind;
   switch (v.kind()) {
@@ -309,17 +378,32 @@ double to_number(const base::Value& v) {
   case K::Number: return v.as_number();
   case K::Date: return v.as_date_ms();
   case K::String: return js_string_to_number(v.as_string());
-  case K::Array: return js_string_to_number(v.to_string());
+  case K::Array: return js_string_to_number(to_str(v));
   case K::Object:
   case K::Native: return NAN;
   }
   return NAN;
 }
 
+std::string to_str(const base::Value& v) {
+  if (v.is_number()) return js_number(v.as_number());
+  if (v.is_array()) {
+    std::string out;
+    bool first = true;
+    for (const auto& item : v.as_array()) {
+      if (!first) out += ',';
+      first = false;
+      out += to_str(item);
+    }
+    return out;
+  }
+  return v.to_string();
+}
+
 std::string to_js_string(const base::Value& v) {
   if (v.is_undefined()) return "undefined";
   if (v.is_null()) return "null";
-  return v.to_string();
+  return to_str(v);
 }
 
 bool is_array_index_key(std::string_view key) {

@@ -44,8 +44,15 @@ double js_string_to_number(std::string_view s);
 double js_parse_float(std::string_view s);
 double js_parse_int(std::string_view s, int radix);
 
+// Number.prototype.toString(): shortest round-trip digits, exponent outside [1e-7, 1e21).
+std::string js_number(double d);
+// Number.prototype.toFixed(digits) (round half up on the exact binary value).
+std::string js_to_fixed(double d, int digits);
+
 // ToNumber of a template value.
 double to_number(const base::Value& v);
+// v.to_string() with JavaScript number printing (arrays joined with ",", nullish as "").
+std::string to_str(const base::Value& v);
 // String(v) for output and concatenation (numbers as JavaScript prints them).
 std::string to_js_string(const base::Value& v);
 // Integer-like object keys ("0", "12") come first in ascending order in JavaScript objects.

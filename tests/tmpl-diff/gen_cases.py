@@ -59,7 +59,7 @@ case("op-mod", "{{ 7 % 3 }} {{ -7 % 3 }} {{ 7 % -3 }} {{ 5.5 % 2 }} {{ 1 % 0 }}"
 case("op-pow", "{{ 2 ** 10 }} {{ 2 ** 0.5 }} {{ 2 ** -1 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }}")
 case("op-concat", "{{ 'a' ~ 'b' ~ 1 ~ none ~ true }}|{{ 1 ~ 2 }}")
 case("op-concat-undefined", "[{{ nope ~ 'x' }}]")
-case("op-unary", "{{ -x }} {{ +'3' }} {{ -'a' }} {{ - -1 }}", {"x": 5})
+case("op-unary", "{{ -x }} {{ +'3' }} {{ -'a' }} {{ -(-1) }} {{ -x | abs }}", {"x": 5})
 case("op-precedence-mix", "{{ 1 + 2 * 3 - 4 / 2 }} {{ 10 - 2 - 3 }} {{ 2 * 3 % 4 }}")
 case("op-precedence-filter", "{{ -3 | abs }} {{ 1 + -3 | abs }} {{ 'a' ~ 'b' | upper }}")
 case("op-string-number-mix", "{{ '10' * 2 }} {{ '10' / '4' }} {{ ' 12 ' * 1 }} {{ '0x10' * 1 }} {{ '' * 1 }}")
@@ -161,7 +161,7 @@ case("set-in-loop-new-var", "{% for n in [1,2] %}{% set inner = n %}{% endfor %}
 case("set-loop-persists-between-iterations", "{% for n in [1,2,3] %}{{ prev }}{% set prev = n %}{% endfor %}")
 case("set-in-if", "{% if true %}{% set y = 'in-if' %}{% endif %}{{ y }}")
 case("set-shadow-context", "{{ title }} {% set title = 'local' %}{{ title }}", {"title": "ctx"})
-case("set-from-filter", "{% set names = posts | map('title') if false else posts | join(', ', 'title') %}{{ names }}", {"posts": POSTS})
+case("set-from-filter", "{% set names = posts | join(', ', 'title') if posts else 'none' %}{{ names }}", {"posts": POSTS})
 case("set-dict-then-read", "{% set cfg = {menu: {home: '/'}} %}{{ cfg.menu.home }}")
 
 # ---------------------------------------------------------------- macros and call
@@ -311,7 +311,7 @@ case("f-urlize-length-nofollow", "{{ 'go to https://example.com/very/long/path n
 case("f-urlize-escaped", "{{ 'x http://a.com' | urlize }}")
 case("f-urlize-punct", "{{ '(http://a.com) <www.b.net> c.com. d.org, e' | urlize | safe }}")
 case("f-wordcount", "{{ 'one two  three' | wordcount }} {{ 'it\\'s-a test_x' | wordcount }} [{{ '' | wordcount }}]")
-case("f-chain", "{{ posts | map if false else posts | selectattr('draft') | map if false else 'x' }}")
+case("f-chain", "{{ '  Hello World  ' | trim | lower | replace('world', 'there') | capitalize | center(15) }}")
 case("f-chain-real", "{{ posts | rejectattr('draft') | sort(attribute='views') | join(' / ', 'title') }}", {"posts": POSTS})
 case("f-filter-block", "{% filter replace('a', 'o') %}banana{% endfilter %}")
 case("f-filter-block-title", "{% filter title %}hello {{ who }}{% endfilter %}", {"who": "world"})
@@ -410,7 +410,7 @@ case("real-blog-layout", "{% extends 'layout.njk' %}{% block content %}{% for po
      _partial__footer_DOT_njk="<footer>&copy; {{ theme.footer.since }} {{ config.title | upper }}{% for name, link in theme.menu %} <a href=\"{{ link }}\">{{ name }}</a>{% endfor %}</footer>")
 case("real-pagination", "{% macro page_link(n, cur) %}{% if n == cur %}<span class=\"current\">{{ n }}</span>{% else %}<a href=\"/page/{{ n }}/\">{{ n }}</a>{% endif %}{% endmacro %}<nav>{% for n in range(1, page.total + 1) %}{{ page_link(n, page.current) }}{% endfor %}</nav>", BLOG_CTX)
 case("real-archive-groupby", "{% for year, posts in page.posts | groupby('year') %}<h3>{{ year }}</h3><ul>{% for p in posts | sort(attribute='date') %}<li>{{ p.date }} {{ p.title }}</li>{% endfor %}</ul>{% endfor %}", BLOG_CTX)
-case("real-tag-cloud", "{% set tags = [] %}{% for p in page.posts %}{% for t in p.tags %}{% if t not in tags %}{% set tags = (tags.push(t), tags) if false else tags.concat([t]) %}{% endif %}{% endfor %}{% endfor %}{{ tags | join(' ') }}", BLOG_CTX)
+case("real-tag-cloud", "{% set tags = [] %}{% for p in page.posts %}{% for t in p.tags %}{% if t not in tags %}{% set tags = tags.concat([t]) %}{% endif %}{% endfor %}{% endfor %}{{ tags | join(' ') }}", BLOG_CTX)
 case("real-meta-tags", "{% set desc = page.description or config.title %}<meta name=\"description\" content=\"{{ desc | striptags | truncate(50) }}\">{% if page.keywords %}<meta name=\"keywords\" content=\"{{ page.keywords | join(',') }}\">{% endif %}", BLOG_CTX)
 case("real-macro-library", "{% import 'macros.njk' as ui %}{{ ui.button('Go', href='/go', primary=true) }}{{ ui.button('Stay') }}", None,
      macros_DOT_njk="{% macro button(label, href='#', primary=false) %}<a class=\"btn{{ ' btn-primary' if primary }}\" href=\"{{ href }}\">{{ label }}</a>{% endmacro %}")
@@ -421,9 +421,29 @@ case("real-json-ld", "<script type=\"application/ld+json\">{{ {headline: page.ti
 case("real-cjk-content", "<h1>{{ title }}</h1><p>{{ body | truncate(10) }}</p><p>{{ body | length }}</p>", {"title": "日本語のタイトル", "body": "これは日本語の本文です。とても長い文章になっています。"})
 case("real-nested-loops-with-loop-vars", "{% for cat in cats %}{{ loop.index }}.{% for p in cat.posts %}{{ loop.index }}{% if not loop.last %},{% endif %}{% endfor %};{% endfor %}", {"cats": [{"posts": [1, 2]}, {"posts": [3]}]})
 
+# ---------------------------------------------------------------- added later (append only:
+# folder numbers are stable once committed)
+case("f-unknown-filter-dead-branch", "{% if false %}{{ x | nosuch }}{% endif %}ok")
+case("esc-empty-safe-falsy", "{% if '' | safe %}truthy{% else %}falsy{% endif %}")
+case("f-length-emoji", "{{ '😀' | length }} {{ 'a😀b' | length }}")
+
 # Cases where Haven differs from Nunjucks on purpose (documented in src/tmpl/README.md).
 DEVIATIONS = {
-    # JavaScript prints a string of length > 1 char differently: Haven counts code points.
+    # Keyword arguments reach every builtin filter; Nunjucks passes them as an object in the
+    # next positional slot (here `attr`), which yields NaN.
+    "f-sum": "6 20 13 0",
+    # Nunjucks throws (toLowerCase of a number); Haven converts to a string first.
+    "f-lower-number": "5",
+    # Nunjucks throws (toString of null); Haven prints nothing.
+    "u-string-of-null": "[]",
+    # `{%- endraw %}` is not recognised by Nunjucks' raw scanner; Haven applies the trims.
+    "raw-trim-after": "x",
+    # Unknown filters are load errors in Haven even in branches that never run.
+    "f-unknown-filter-dead-branch": "ERROR",
+    # Safe strings are strings in Haven; in Nunjucks a SafeString object is always truthy.
+    "esc-empty-safe-falsy": "falsy",
+    # Haven counts string length in code points; JavaScript in UTF-16 units (emoji are 2).
+    "f-length-emoji": "1 3",
 }
 
 

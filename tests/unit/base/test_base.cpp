@@ -30,6 +30,11 @@ TEST(Value, JavaScriptStringConversion) {
   EXPECT_EQ(Value(1.5).to_string(), "1.5");
   EXPECT_EQ(Value(0.1 + 0.2).to_string(), "0.30000000000000004");
   EXPECT_EQ(Value(1704276000000.0).to_string(), "1704276000000");
+  EXPECT_EQ(Value(0.00001).to_string(), "0.00001");
+  EXPECT_EQ(Value(1e-7).to_string(), "1e-7");
+  EXPECT_EQ(Value(1e21).to_string(), "1e+21");
+  EXPECT_EQ(Value(-2.5).to_string(), "-2.5");
+  EXPECT_EQ(Value(123456789012.5).to_string(), "123456789012.5");
   EXPECT_EQ(Value().to_string(), "");
   EXPECT_EQ(Value(Array{Value(1), Value("a")}).to_string(), "1,a");
   EXPECT_EQ(Value::date(0).to_string(), "1970-01-01T00:00:00.000Z");

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "site_test_util.hpp"
+#include "site/theme.hpp"
 #include "text/datetime.hpp"
 
 namespace haven::testing {
@@ -23,8 +24,14 @@ std::set<std::string> read_lines(const fs::path& path) {
 // Files of Hexo's landscape theme and its Stylus stylesheet, which Haven does not produce
 // (the issue excludes them), and the default theme's own assets, which Hexo does not.
 bool is_theme_specific(const std::string& path) {
-  return path == "css/style.css" || path.starts_with("css/images/") || path.starts_with("fancybox/") ||
-         path.starts_with("js/") || path == "css/extra.css" || path == "css/haven.css";
+  if (path == "css/style.css" || path.starts_with("css/images/") || path.starts_with("fancybox/") ||
+      path.starts_with("js/") || path == "css/extra.css") {
+    return true;
+  }
+  for (const auto& f : site::embedded_theme_files()) {
+    if (f.starts_with("source/") && f.substr(7) == path) return true;
+  }
+  return false;
 }
 
 class HexoFixture : public ::testing::Test {

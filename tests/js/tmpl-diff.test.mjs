@@ -2,7 +2,7 @@
 // Haven (`HAVEN_BIN template render main.njk --dir CASE --context CASE/context.json`) and
 // compares. A case may hold `expected-haven.txt` where Haven deviates on purpose (see
 // src/tmpl/README.md); an error on either side is the output "ERROR".
-//   node tests/js/tmpl-diff.mjs [--verbose] [FILTER...]
+//   node tests/js/tmpl-diff.test.mjs [--verbose] [FILTER...]
 // HAVEN_BIN defaults to build-tmpl/haven-tmpl-diff, then build/haven.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

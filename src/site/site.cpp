@@ -1,0 +1,725 @@
+#include "site/site.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "base/fs.hpp"
+#include "base/hash.hpp"
+#include "config/json.hpp"
+#include "config/yaml.hpp"
+#include "content/document.hpp"
+#include "content/sources.hpp"
+#include "content/taxonomy.hpp"
+#include "site/feeds.hpp"
+#include "site/pages.hpp"
+#include "site/render_tracking.hpp"
+#include "site/theme.hpp"
+#include "text/datetime.hpp"
+#include "text/html.hpp"
+#include "text/url.hpp"
+
+namespace haven::site {
+
+namespace fs = std::filesystem;
+using base::Diagnostic;
+using base::Value;
+using content::Document;
+using Errors = std::vector<Diagnostic>;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void sort_diagnostics(Errors& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.path, a.where.line, a.where.column) < std::tie(b.where.path, b.where.line, b.where.column);
+  });
+}
+
+markdown::Options markdown_options(const config::SiteConfig& cfg) {
+  markdown::Options o;
+  o.breaks = cfg.flag("marked.breaks", true);
+  o.smartypants = cfg.flag("marked.smartypants", true);
+  o.header_ids = cfg.flag("marked.headerIds", true);
+  o.modify_anchors = static_cast<int>(cfg.num("marked.modifyAnchors", 0));
+  o.lazyload = cfg.flag("marked.lazyload", false);
+  o.root = cfg.str("root", "/");
+  std::string highlighter = cfg.str("syntax_highlighter", "highlight.js");
+  o.highlight.enable = highlighter == "highlight.js" || highlighter == "prismjs";
+  o.highlight.line_number = cfg.flag("highlight.line_number", true);
+  o.highlight.wrap = cfg.flag("highlight.wrap", true);
+  o.highlight.tab_replace = cfg.str("highlight.tab_replace");
+  o.highlight.exclude_languages = cfg.list("highlight.exclude_languages");
+  return o;
+}
+
+// JSON text of a Value (YAML pages become JSON files, as in Hexo).
+void write_json(std::string& out, const Value& v) {
+  switch (v.kind()) {
+  case Value::Kind::Undefined:
+  case Value::Kind::Null: out += "null"; break;
+  case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
+  case Value::Kind::Number: out += base::format_number(v.as_number()); break;
+  case Value::Kind::Date: out += "\"" + base::format_iso_utc(v.as_date_ms()) + "\""; break;
+  case Value::Kind::String: {
+    out += '"';
+    for (unsigned char c : v.as_string()) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+      else out += static_cast<char>(c);
+    }
+    out += '"';
+    break;
+  }
+  case Value::Kind::Array: {
+    out += '[';
+    bool first = true;
+    for (const auto& item : v.as_array()) {
+      if (!first) out += ',';
+      first = false;
+      write_json(out, item);
+    }
+    out += ']';
+    break;
+  }
+  case Value::Kind::Object:
+  case Value::Kind::Native: {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, item] : v.as_object()) {
+      if (!first) out += ',';
+      first = false;
+      write_json(out, Value(k));
+      out += ':';
+      write_json(out, item);
+    }
+    out += '}';
+    break;
+  }
+  }
+}
+
+// Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
+void inject_head(std::string& html, std::string_view snippet) {
+  auto pos = html.find("</head>");
+  if (pos != std::string::npos) html.insert(pos, snippet);
+}
+
+// Hexo's site-level external_link filter (spec §9.6): `<a href="http…">` to another host gets
+// target="_blank" rel="noopener" unless it already has a target.
+void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
+  if (!cfg.flag("external_link.enable", true) || cfg.str("external_link.field", "site") != "site") return;
+  auto host_of = [](std::string_view u) -> std::string {
+    auto p = u.find("//");
+    if (p == std::string_view::npos) return {};
+    u.remove_prefix(p + 2);
+    return std::string(u.substr(0, u.find_first_of("/?#")));
+  };
+  std::string own = host_of(cfg.str("url"));
+  std::vector<std::string> exclude = cfg.list("external_link.exclude");
+  std::string out;
+  out.reserve(html.size() + 256);
+  size_t pos = 0;
+  while (true) {
+    size_t a = html.find("<a ", pos);
+    if (a == std::string::npos) break;
+    size_t end = html.find('>', a);
+    if (end == std::string::npos) break;
+    std::string_view tag(html.data() + a, end - a);
+    size_t href = tag.find("href=\"");
+    bool rewrite = false;
+    if (href != std::string_view::npos && tag.find("target=") == std::string_view::npos) {
+      std::string_view url = tag.substr(href + 6);
+      url = url.substr(0, url.find('"'));
+      if (url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")) {
+        std::string host = host_of(url);
+        rewrite = !host.empty() && host != own && std::find(exclude.begin(), exclude.end(), host) == exclude.end();
+      }
+    }
+    out.append(html, pos, a - pos);
+    if (rewrite) {
+      std::string t(tag);
+      size_t rel = t.find("rel=\"");
+      if (rel != std::string::npos) {
+        size_t close = t.find('"', rel + 5);
+        t.insert(close, " noopener");
+        t.insert(t.find("href=\""), "target=\"_blank\" ");
+      } else {
+        t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
+      }
+      out += t;
+    } else {
+      out.append(tag);
+    }
+    pos = end;
+  }
+  out.append(html, pos);
+  html = std::move(out);
+}
+
+// Incremental hashing of page inputs.
+struct Hasher {
+  uint64_t h = 0x9e3779b97f4a7c15ull;
+  void add(std::string_view s) { h = base::content_hash(std::string(reinterpret_cast<const char*>(&h), sizeof h) + std::string(s)); }
+  void add(uint64_t v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
+  void add(double v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
+};
+
+uint64_t file_stamp(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
+  Hasher h;
+  h.add(static_cast<uint64_t>(size));
+  h.add(static_cast<uint64_t>(mtime));
+  return h.h;
+}
+
+bool is_config_file(const fs::path& rel) {
+  std::string name = rel.filename().string();
+  return rel.parent_path().empty() && name.starts_with("_config") && (name.ends_with(".yml") || name.ends_with(".yaml"));
+}
+
+} // namespace
+
+// A loaded document as it came from disk, and its rendered body, reused while the file is unchanged.
+struct CachedDoc {
+  uint64_t stamp = 0;
+  Document doc;           // before abbrlinks and paths were assigned
+  RenderedBody body;
+  uint64_t body_key = 0;  // what `body` was rendered from (text, path, links)
+  bool body_valid = false;
+};
+
+struct PageRecord {
+  uint64_t signature = 0;
+  bool uses_site = false;
+  std::vector<std::string> templates;  // the layout and everything it extends/includes
+};
+
+struct Site::State {
+  config::SiteConfig config;
+  std::optional<Theme> theme;
+  std::map<std::string, CachedDoc> docs;        // by source path
+  std::map<std::string, PageRecord> pages;      // by output path
+  std::map<std::string, OutputFile> outputs;
+  std::map<std::string, uint64_t> output_hash;
+  std::string links_signature;                  // slugs/titles/paths post_link can point at
+  std::unique_ptr<SiteModel> model;             // kept alive: theme helpers point into it
+};
+
+Site::Site(BuildOptions options) : m_options(std::move(options)) {}
+Site::~Site() = default;
+Site::Site(Site&&) noexcept = default;
+Site& Site::operator=(Site&&) noexcept = default;
+
+const std::map<std::string, OutputFile>& Site::outputs() const {
+  static const std::map<std::string, OutputFile> k_none;
+  return m_state ? m_state->outputs : k_none;
+}
+const std::vector<std::string>& Site::changed_outputs() const { return m_changed; }
+std::string Site::url_root() const { return m_state ? m_state->config.str("root", "/") : "/"; }
+const BuildOptions& Site::options() const { return m_options; }
+
+std::expected<BuildReport, Errors> Site::build() { return rebuild({}); }
+
+std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& changed_paths) {
+  auto start = Clock::now();
+  auto phase_start = start;
+  BuildReport report;
+  auto phase = [&](std::string_view name) {
+    report.stats.phases.push_back({std::string(name), since_ms(phase_start)});
+    phase_start = Clock::now();
+    if (m_options.on_phase) m_options.on_phase(name);
+  };
+  auto fail = [](Errors errors) -> std::expected<BuildReport, Errors> {
+    sort_diagnostics(errors);
+    return std::unexpected(std::move(errors));
+  };
+  const fs::path site_dir = m_options.site_dir;
+
+  // What changed: config → everything; theme files → theme reload; sources → their documents.
+  bool full = !m_state;
+  std::set<std::string> changed_templates;
+  std::set<std::string> changed_sources;
+  for (const auto& p : changed_paths) {
+    fs::path rel = p.is_absolute() ? p.lexically_relative(site_dir) : p;
+    std::string r = rel.generic_string();
+    if (is_config_file(rel)) full = true;
+    else if (r.starts_with("themes/")) {
+      auto parts = r.find("/layout/");
+      if (parts != std::string::npos) changed_templates.insert(r.substr(parts + 8));
+      else changed_templates.insert("*");  // languages, theme config: every page may change
+    } else changed_sources.insert(r);
+  }
+  auto next = std::make_unique<State>();
+  State* prev = full ? nullptr : m_state.get();
+
+  // config
+  if (prev) {
+    next->config = prev->config;
+  } else {
+    auto cfg = config::load_site_config(site_dir, m_options.config_files);
+    if (!cfg) return fail({cfg.error()});
+    next->config = std::move(*cfg);
+  }
+  auto& model = *(next->model = std::make_unique<SiteModel>());
+  SiteModel& site = model;
+  site.config = next->config;
+  site.process_zone = m_options.process_zone.empty() ? text::local_zone() : m_options.process_zone;
+  site.now_ms = std::isnan(m_options.now_ms)
+                    ? static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count())
+                    : m_options.now_ms;
+  site.urls.url = site.config.str("url", "http://example.com");
+  site.urls.root = site.config.str("root", "/");
+  site.urls.trailing_index = site.config.flag("pretty_urls.trailing_index", true);
+  site.urls.trailing_html = site.config.flag("pretty_urls.trailing_html", true);
+  std::string site_tz = site.config.str("timezone");
+  if (!site_tz.empty() && !text::is_valid_zone(site_tz)) {
+    return fail({base::error(fmt::format("unknown timezone \"{}\" in config", site_tz), "_config.yml")});
+  }
+  fs::path source_dir = site_dir / site.config.str("source_dir", "source");
+  report.output_dir = m_options.output_dir.empty() ? site_dir / site.config.str("public_dir", "public") : m_options.output_dir;
+  const bool drafts = m_options.drafts || site.config.flag("render_drafts");
+  const bool future = m_options.future.value_or(site.config.flag("future", true));
+  phase("config");
+
+  // discover
+  auto sources = content::discover_sources(source_dir, site.config);
+  std::vector<const content::SourceFile*> doc_sources;
+  for (const auto& s : sources) {
+    if (s.kind == content::SourceKind::Post || s.kind == content::SourceKind::Page ||
+        (s.kind == content::SourceKind::Draft && drafts)) {
+      doc_sources.push_back(&s);
+    }
+  }
+  phase("discover");
+
+  // load: reuse documents whose file is unchanged
+  content::LoadOptions load_options{site.process_zone, site_tz, site.now_ms};
+  std::vector<CachedDoc*> cached(doc_sources.size(), nullptr);
+  std::vector<CachedDoc> fresh(doc_sources.size());
+  std::vector<bool> reloaded(doc_sources.size(), false);
+  Errors errors;
+  std::mutex errors_mutex;
+  tbb::parallel_for(size_t(0), doc_sources.size(), [&](size_t i) {
+    const auto& src = *doc_sources[i];
+    uint64_t stamp = file_stamp(src.abs);
+    if (prev) {
+      auto it = prev->docs.find(src.rel);
+      std::string rel_site = (fs::path(site.config.str("source_dir", "source")) / src.rel).generic_string();
+      if (it != prev->docs.end() && it->second.stamp == stamp && !changed_sources.count(rel_site)) {
+        fresh[i] = it->second;  // copy: the previous state must stay intact if this build fails
+        return;
+      }
+    }
+    auto doc = content::load_document(src, site.config, load_options);
+    if (!doc) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(doc.error());
+      return;
+    }
+    fresh[i].stamp = stamp;
+    fresh[i].doc = std::move(*doc);
+    reloaded[i] = true;
+  });
+  if (!errors.empty()) return fail(std::move(errors));
+  for (auto& c : fresh) site.docs.push_back(c.doc);
+
+  base::Object data;
+  for (const auto& s : sources) {
+    if (s.kind != content::SourceKind::Data) continue;
+    auto text = base::read_file(s.abs);
+    if (!text) { errors.push_back(text.error()); continue; }
+    auto parsed = config::parse_data_file(*text, "source/" + s.rel);
+    if (!parsed) { errors.push_back(parsed.error()); continue; }
+    data.set(s.abs.stem().string(), *parsed);
+  }
+  if (!errors.empty()) return fail(std::move(errors));
+  site.data = Value(std::move(data));
+  phase("load");
+
+  // abbrlinks (all posts, unpublished ones included, as hexo-abbrlink), then routes
+  {
+    std::vector<Document*> posts;
+    for (auto& d : site.docs) if (d.is_post()) posts.push_back(&d);
+    content::assign_abbrlinks(posts, site.config);
+  }
+  for (auto& d : site.docs) {
+    // drafts are only loaded when asked for, and then shown unless they say `published: false`
+    if (d.draft && d.front.get("published").is_undefined()) d.published = true;
+    if (d.is_post() && !future && d.date_ms > site.now_ms) d.published = false;
+    auto path = content::compute_path(d, site.config, load_options);
+    if (!path) errors.push_back(path.error());
+    else d.path = std::move(*path);
+  }
+  if (!errors.empty()) return fail(std::move(errors));
+  phase("routes");
+
+  // bodies: reuse a rendered body when its inputs are the same
+  std::map<std::string, size_t> by_slug, by_title;
+  Hasher links;
+  for (size_t i = 0; i < site.docs.size(); ++i) {
+    const auto& d = site.docs[i];
+    if (!d.is_post()) continue;
+    by_slug.emplace(d.slug, i);
+    by_title.emplace(d.title, i);
+    links.add(d.slug);
+    links.add(d.title);
+    links.add(d.path);
+  }
+  next->links_signature = std::to_string(links.h);
+  BodyContext body_ctx;
+  body_ctx.markdown = markdown_options(site.config);
+  body_ctx.urls = site.urls;
+  body_ctx.asset_folder = site.config.flag("post_asset_folder");
+  body_ctx.find_post = [&](std::string_view key) -> const Document* {
+    if (auto it = by_slug.find(std::string(key)); it != by_slug.end()) return &site.docs[it->second];
+    if (auto it = by_title.find(std::string(key)); it != by_title.end()) return &site.docs[it->second];
+    return nullptr;
+  };
+  site.bodies.resize(site.docs.size());
+  std::vector<Errors> body_warnings(site.docs.size());
+  std::atomic<size_t> bodies_rendered{0};
+  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
+    const Document& d = site.docs[i];
+    if (!d.published) return;
+    Hasher key;
+    key.add(d.text);
+    key.add(d.path);
+    bool uses_links = d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
+    if (uses_links) key.add(next->links_signature);
+    CachedDoc& c = fresh[i];
+    if (c.body_valid && c.body_key == key.h) {
+      site.bodies[i] = c.body;
+      return;
+    }
+    std::string ext = d.file.extension().string();
+    RenderedBody body;
+    if (ext == ".yml" || ext == ".yaml") {
+      // written as JSON below
+    } else if (ext == ".html" || ext == ".htm") {
+      body.content = std::string(d.body());
+      body.more = body.content;
+    } else {
+      auto rendered = render_body(d, body_ctx, body_warnings[i]);
+      if (!rendered) {
+        std::lock_guard lock(errors_mutex);
+        errors.push_back(rendered.error());
+        return;
+      }
+      body = std::move(*rendered);
+    }
+    ++bodies_rendered;
+    site.bodies[i] = body;
+    c.body = std::move(body);
+    c.body_key = key.h;
+    c.body_valid = true;
+  });
+  for (auto& w : body_warnings) for (auto& d : w) report.warnings.push_back(std::move(d));
+  if (!errors.empty()) return fail(std::move(errors));
+  for (size_t i = 0; i < doc_sources.size(); ++i) next->docs[doc_sources[i]->rel] = std::move(fresh[i]);
+  report.stats.bodies_rendered = bodies_rendered;
+  phase("markdown");
+
+  // lists: published posts newest first (ties keep source order), pages in source order
+  for (uint32_t i = 0; i < site.docs.size(); ++i) {
+    const auto& d = site.docs[i];
+    if (!d.published) continue;
+    (d.is_post() ? site.posts : site.pages).push_back(i);
+  }
+  std::stable_sort(site.posts.begin(), site.posts.end(),
+                   [&](uint32_t a, uint32_t b) { return site.docs[a].date_ms > site.docs[b].date_ms; });
+  {
+    std::vector<const Document*> posts;
+    for (uint32_t i : site.posts) posts.push_back(&site.docs[i]);
+    site.taxonomies = content::build_taxonomies(posts, site.config);
+  }
+  report.stats.posts = site.posts.size();
+  report.stats.pages = site.pages.size();
+  phase("taxonomies");
+
+  // theme: loaded again each build, because its helpers are bound to this build's model (a few
+  // milliseconds next to rendering); which pages re-render is decided by `changed_templates`.
+  auto theme = load_theme(site_dir, site);
+  if (!theme) return fail(std::move(theme.error()));
+  next->theme = std::move(*theme);
+  const Theme& th = *next->theme;
+  SiteValues values = build_site_values(site, th.config);
+  phase("theme");
+
+  // Fingerprints of what pages can show, for deciding what to render again.
+  std::vector<uint64_t> doc_full(site.docs.size()), doc_nav(site.docs.size());
+  for (size_t i = 0; i < site.docs.size(); ++i) {
+    const Document& d = site.docs[i];
+    Hasher nav;
+    nav.add(d.title);
+    nav.add(d.path);
+    nav.add(d.date_ms);
+    doc_nav[i] = nav.h;
+    Hasher full_h;
+    full_h.add(nav.h);
+    full_h.add(d.text);
+    full_h.add(d.updated_ms);
+    full_h.add(d.abbrlink);
+    full_h.add(site.bodies[i].content);
+    doc_full[i] = full_h.h;
+  }
+  Hasher site_lists;
+  for (uint32_t i : site.posts) site_lists.add(doc_nav[i]);
+  for (uint32_t i : site.pages) site_lists.add(doc_nav[i]);
+  for (const auto& t : site.taxonomies.tags) { site_lists.add(t.path); site_lists.add(static_cast<uint64_t>(t.posts.size())); }
+  for (const auto& c : site.taxonomies.categories) { site_lists.add(c.path); site_lists.add(static_cast<uint64_t>(c.posts.size())); }
+
+  // jobs
+  auto jobs = document_jobs(site, values);
+  size_t source_jobs = jobs.size();
+  auto lists = list_jobs(site, values);
+  jobs.insert(jobs.end(), std::make_move_iterator(lists.begin()), std::make_move_iterator(lists.end()));
+
+  // a job's signature: its route, layout, and the fingerprints of the documents it shows
+  std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
+  for (size_t i = 0; i < values.documents.size(); ++i) {
+    if (values.documents[i].is_object()) doc_of_value[values.documents[i].object_ptr().get()] = i;
+  }
+  auto signature_of = [&](const RenderJob& job, const std::string& layout) {
+    Hasher h;
+    h.add(job.route);
+    h.add(layout);
+    auto add_doc = [&](const Value& v, bool full_content) {
+      auto it = doc_of_value.find(v.object_ptr().get());
+      if (it == doc_of_value.end()) return;
+      h.add(full_content ? doc_full[it->second] : doc_nav[it->second]);
+      for (const auto& t : v.get("tags").as_array()) h.add(t.get("length").as_number());
+      for (const auto& c : v.get("categories").as_array()) h.add(c.get("length").as_number());
+    };
+    if (job.is_source) {
+      add_doc(job.page, true);
+      if (auto p = job.page.get("prev"); p.is_object()) { h.add(p.get("title").to_string()); h.add(p.get("path").to_string()); }
+      if (auto n = job.page.get("next"); n.is_object()) { h.add(n.get("title").to_string()); h.add(n.get("path").to_string()); }
+    } else {
+      for (const auto& [k, v] : job.page.as_object()) {
+        if (k == "posts") {
+          for (const auto& p : v.as_array()) add_doc(p, true);
+        } else {
+          h.add(k);
+          h.add(v.to_string());
+        }
+      }
+    }
+    return h.h;
+  };
+
+  std::string head_extra;
+  if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
+  const auto feeds = feed_links(site.config);
+  const bool has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
+  const bool all_templates = changed_templates.count("*") > 0;
+
+  std::vector<std::string> layouts(jobs.size());
+  std::vector<uint64_t> signatures(jobs.size());
+  std::vector<char> must_render(jobs.size(), 0);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    layouts[i] = th.resolve_layout(jobs[i].layouts);
+    if (layouts[i].empty()) {
+      std::string names;
+      for (auto& l : jobs[i].layouts) names += (names.empty() ? "" : ", ") + l;
+      errors.push_back(base::error(fmt::format("no layout for {} (tried: {})", jobs[i].origin, names), jobs[i].origin));
+      continue;
+    }
+    signatures[i] = signature_of(jobs[i], layouts[i]);
+    std::string file = content::route_to_file(jobs[i].route);
+    const PageRecord* record = nullptr;
+    if (prev) {
+      auto it = prev->pages.find(file);
+      if (it != prev->pages.end() && prev->outputs.count(file)) record = &it->second;
+    }
+    bool render = !record || full || all_templates;
+    if (record && !render) {
+      uint64_t sig = signatures[i];
+      if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists.h); sig = h.h; }
+      uint64_t old = record->signature;
+      render = sig != old;
+      for (const auto& t : record->templates) {
+        if (changed_templates.count(t)) render = true;
+      }
+    }
+    must_render[i] = render;
+  }
+  if (!errors.empty()) return fail(std::move(errors));
+
+  std::vector<std::string> rendered(jobs.size());
+  std::vector<char> used_site(jobs.size(), 0);
+  std::atomic<size_t> pages_rendered{0};
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
+    if (!must_render[i]) return;
+    const RenderJob& job = jobs[i];
+    Value ctx = page_context(site, values, job);
+    RenderTracking tracking;
+    auto html = th.engine->render(layouts[i], ctx);
+    if (html && th.engine->has_template("layout.njk") && layouts[i] != "layout.njk") {
+      base::Object wrapped = ctx.as_object();
+      wrapped.set("body", Value::safe(std::move(*html)));
+      html = th.engine->render("layout.njk", Value(std::move(wrapped)));
+    }
+    used_site[i] = tracking.site_read();
+    if (!html) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(html.error());
+      return;
+    }
+    std::string page = std::move(*html);
+    std::string head = head_extra;
+    if (has_feed && page.find("application/atom+xml") == std::string::npos) {
+      for (const auto& [path, mime] : feeds) {
+        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
+                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
+      }
+    }
+    inject_head(page, head);
+    mark_external_links(page, site.config);
+    rendered[i] = std::move(page);
+    ++pages_rendered;
+  });
+  if (!errors.empty()) return fail(std::move(errors));
+  report.stats.pages_rendered = pages_rendered;
+
+  OutputSet out;
+  auto add = [&](std::string path, OutputFile file) {
+    auto r = out.add(std::move(path), std::move(file), &report.warnings);
+    if (!r) errors.push_back(r.error());
+  };
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    std::string file = content::route_to_file(jobs[i].route);
+    PageRecord record;
+    if (must_render[i]) {
+      record.uses_site = used_site[i];
+      record.templates = th.engine->dependencies(layouts[i]);
+      record.templates.push_back(layouts[i]);
+    } else {
+      record = prev->pages.at(file);
+    }
+    record.signature = signatures[i];
+    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists.h); record.signature = h.h; }
+    next->pages[file] = record;
+    if (must_render[i]) {
+      add(file, OutputFile::text(std::move(rendered[i]), jobs[i].origin, i >= source_jobs));
+    } else {
+      OutputFile kept = prev->outputs.at(file);  // shares the bytes, no copy
+      kept.generated = i >= source_jobs;
+      add(file, std::move(kept));
+    }
+  }
+  // documents written without a theme: `layout: false`, and YAML pages as JSON
+  for (uint32_t i : site.posts) {
+    const Document& d = site.docs[i];
+    if (d.layout.empty()) add(content::route_to_file(d.path), OutputFile::text(site.bodies[i].content, "source/" + d.source, false));
+  }
+  for (uint32_t i : site.pages) {
+    const Document& d = site.docs[i];
+    std::string ext = d.file.extension().string();
+    if (ext == ".yml" || ext == ".yaml") {
+      auto parsed = config::parse_yaml({d.text, "source/" + d.source, {}, 0});
+      if (!parsed) { errors.push_back(parsed.error()); continue; }
+      std::string json;
+      write_json(json, *parsed);
+      add(d.path, OutputFile::text(std::move(json), "source/" + d.source, false));
+    } else if (d.layout.empty()) {
+      add(content::route_to_file(d.path), OutputFile::text(site.bodies[i].content, "source/" + d.source, false));
+    }
+  }
+  phase("render");
+
+  // feeds, sitemaps, search
+  for (auto&& f : generate_feeds(site)) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
+  for (auto&& f : generate_sitemaps(site)) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
+  for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+
+  // assets: theme first so the site's own files win
+  for (const auto& a : th.assets) {
+    add(a.path, a.copy_from.empty() ? OutputFile::text(a.bytes, "theme " + a.path, true)
+                                    : OutputFile::copy(a.copy_from, "theme " + a.path, true));
+  }
+  std::map<std::string, const Document*> post_by_folder;
+  for (uint32_t i : site.posts) {
+    const Document& d = site.docs[i];
+    post_by_folder[d.source.substr(0, d.source.rfind('.')) + "/"] = &d;
+  }
+  for (const auto& s : sources) {
+    if (s.kind == content::SourceKind::Asset) {
+      std::string ext = s.abs.extension().string();
+      if (ext == ".styl" || ext == ".less" || ext == ".scss" || ext == ".sass") {
+        // Hexo compiles these with Node plugins; a native binary has no Stylus compiler.
+        Diagnostic w = base::error(fmt::format("{} stylesheets are not compiled by Haven; the file was skipped "
+                                               "(commit the compiled .css instead)", ext.substr(1)),
+                                   "source/" + s.rel);
+        w.severity = base::Severity::Warning;
+        report.warnings.push_back(std::move(w));
+        continue;
+      }
+      add(s.rel, OutputFile::copy(s.abs, "source/" + s.rel, false));
+    } else if (s.kind == content::SourceKind::PostAsset) {
+      // the asset belongs to the post whose folder contains it (longest match)
+      const Document* owner = nullptr;
+      std::string folder_of_owner;
+      for (auto& [folder, doc] : post_by_folder) {
+        if (s.rel.starts_with(folder) && (!owner || folder.size() > folder_of_owner.size())) {
+          owner = doc;
+          folder_of_owner = folder;
+        }
+      }
+      if (!owner) continue;  // unpublished post or no such post: Hexo copies nothing
+      std::string base = owner->path;
+      if (base.ends_with(".html")) base.resize(base.size() - 5);
+      else if (base.ends_with(".htm")) base.resize(base.size() - 4);
+      if (!base.empty() && base.back() != '/') base += '/';
+      add(base + s.rel.substr(folder_of_owner.size()), OutputFile::copy(s.abs, "source/" + s.rel, false));
+    }
+  }
+  if (!errors.empty()) return fail(std::move(errors));
+  next->outputs = out.release();
+  phase("generate");
+
+  // what changed compared to the previous output
+  m_changed.clear();
+  for (const auto& [path, file] : next->outputs) {
+    uint64_t h = 0;
+    auto kept = prev ? prev->outputs.find(path) : decltype(prev->outputs.end()){};
+    if (prev && kept != prev->outputs.end() && file.content && kept->second.content == file.content) {
+      h = prev->output_hash.at(path);  // the very same bytes as before
+    } else {
+      h = file.copy_from.empty() ? base::content_hash(file.bytes()) : file_stamp(file.copy_from) ^ 0x5bd1e995;
+    }
+    next->output_hash[path] = h;
+    if (!prev) continue;
+    auto it = prev->output_hash.find(path);
+    if (it == prev->output_hash.end() || it->second != h) m_changed.push_back(path);
+  }
+  if (prev) {
+    for (const auto& [path, h] : prev->output_hash) {
+      if (!next->outputs.count(path)) m_changed.push_back(path);
+    }
+  }
+  report.stats.files_total = next->outputs.size();
+  report.stats.files_written = prev ? m_changed.size() : next->outputs.size();
+  report.stats.ms = since_ms(start);
+  sort_diagnostics(report.warnings);
+  m_state = std::move(next);
+  return report;
+}
+
+} // namespace haven::site
