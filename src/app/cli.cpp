@@ -13,7 +13,7 @@
 #include "app/cmd_markdown.hpp"
 #include "app/cmd_template.hpp"
 #include "config/config.hpp"
-#include "serve/server.hpp"
+#include "serve/dev_server.hpp"
 #include "site/build.hpp"
 #include "text/diagnostic_format.hpp"
 
@@ -146,10 +146,13 @@ int run(int argc, char** argv) {
   BuildArgs serve_args;
   std::string host = "127.0.0.1";
   int port = 4000;
-  auto* serve = app.add_subcommand("serve", "Build, then serve the site on http://127.0.0.1:4000");
+  auto* serve = app.add_subcommand("serve", "Build, serve on http://127.0.0.1:4000, rebuild and reload on changes");
   add_build_options(serve, serve_args);
   serve->add_option("--host", host, "Address to listen on (loopback by default)");
   serve->add_option("-p,--port", port, "Port")->check(CLI::Range(1, 65535));
+  bool open_browser = false, no_watch = false;
+  serve->add_flag("--open", open_browser, "Open the site in a browser");
+  serve->add_flag("--no-watch", no_watch, "Do not rebuild when files change");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -185,18 +188,33 @@ int run(int argc, char** argv) {
     return report ? k_exit_ok : k_exit_build_error;
   }
   if (*serve) {
-    auto report = run_build(to_build_options(serve_args), false);
-    if (!report) return k_exit_build_error;
-    auto cfg = config::load_site_config(serve_args.site_dir, split_commas(serve_args.config));
-    serve::ServeOptions options;
-    options.root = report->output_dir;
+    serve::DevServerOptions options;
+    options.build = to_build_options(serve_args);
     options.host = host;
     options.port = port;
-    options.url_root = cfg ? cfg->str("root", "/") : "/";
-    auto served = serve::serve_site(options, [](const std::string& url) {
-      std::printf("Serving at %s (Ctrl+C to stop)\n", url.c_str());
-      std::fflush(stdout);
-    });
+    options.watch = !no_watch;
+    auto start = std::chrono::steady_clock::now();
+    auto server = serve::DevServer::create(std::move(options));
+    if (!server) {
+      print_diagnostics(server.error());
+      std::fprintf(stderr, "build failed: fix the errors above and run `haven serve` again\n");
+      return k_exit_build_error;
+    }
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    auto served = (*server)->run(
+        [&](const std::string& url) {
+          std::printf("Built in %.0f ms. Serving at %s (Ctrl+C to stop)\n", ms, url.c_str());
+          std::fflush(stdout);
+          if (open_browser) {
+            std::string cmd = "xdg-open '" + url + "' >/dev/null 2>&1 &";
+            if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not open a browser\n");
+          }
+        },
+        [](const serve::BuildEvent& e) {
+          if (e.ok) std::printf("%s\n", e.summary.c_str());
+          else std::fprintf(stderr, "%sbuild failed; still serving the last good version\n", e.summary.c_str());
+          std::fflush(stdout);
+        });
     if (!served) {
       print_diagnostics({served.error()});
       return k_exit_build_error;

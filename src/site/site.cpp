@@ -463,7 +463,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   phase("theme");
 
   // Fingerprints of what pages can show, for deciding what to render again.
-  std::vector<uint64_t> doc_full(site.docs.size()), doc_nav(site.docs.size());
+  // doc_full: everything a post's own page shows; doc_list: what list pages show of a post (its
+  // excerpt, or its content when it has none, as Hexo themes do); doc_nav: title, path and date.
+  std::vector<uint64_t> doc_full(site.docs.size()), doc_list(site.docs.size()), doc_nav(site.docs.size());
   for (size_t i = 0; i < site.docs.size(); ++i) {
     const Document& d = site.docs[i];
     Hasher nav;
@@ -471,13 +473,20 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     nav.add(d.path);
     nav.add(d.date_ms);
     doc_nav[i] = nav.h;
+    Hasher meta;  // everything but the body: front matter, dates, abbrlink
+    meta.add(nav.h);
+    meta.add(std::string_view(d.text).substr(0, d.body_offset));
+    meta.add(d.updated_ms);
+    meta.add(d.abbrlink);
+    const RenderedBody& b = site.bodies[i];
     Hasher full_h;
-    full_h.add(nav.h);
-    full_h.add(d.text);
-    full_h.add(d.updated_ms);
-    full_h.add(d.abbrlink);
-    full_h.add(site.bodies[i].content);
+    full_h.add(meta.h);
+    full_h.add(b.content);
     doc_full[i] = full_h.h;
+    Hasher list_h;
+    list_h.add(meta.h);
+    list_h.add(b.excerpt.empty() ? b.content : b.excerpt);
+    doc_list[i] = list_h.h;
   }
   Hasher site_lists;
   for (uint32_t i : site.posts) site_lists.add(doc_nav[i]);
@@ -500,10 +509,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     Hasher h;
     h.add(job.route);
     h.add(layout);
-    auto add_doc = [&](const Value& v, bool full_content) {
+    auto add_doc = [&](const Value& v, bool own_page) {
       auto it = doc_of_value.find(v.object_ptr().get());
       if (it == doc_of_value.end()) return;
-      h.add(full_content ? doc_full[it->second] : doc_nav[it->second]);
+      h.add(own_page ? doc_full[it->second] : doc_list[it->second]);
       for (const auto& t : v.get("tags").as_array()) h.add(t.get("length").as_number());
       for (const auto& c : v.get("categories").as_array()) h.add(c.get("length").as_number());
     };
@@ -514,7 +523,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     } else {
       for (const auto& [k, v] : job.page.as_object()) {
         if (k == "posts") {
-          for (const auto& p : v.as_array()) add_doc(p, true);
+          for (const auto& p : v.as_array()) add_doc(p, false);
         } else {
           h.add(k);
           h.add(v.to_string());
