@@ -8,10 +8,11 @@ JOBS ?= $(shell nproc)
 deps:
 	@bash scripts/install-deps
 
-$(BUILD)/build.ninja:
+# npm front-end files (KaTeX, mermaid) are embedded into the binary, so they are installed
+# before CMake configures; configuring again is cheap and picks up new flags and files.
+build: deps
+	@bash scripts/install-assets
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 node-deps: deps

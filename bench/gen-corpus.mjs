@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Deterministic Hexo-format corpus for benchmarks: node bench/gen-corpus.mjs N OUT_DIR
 // Mixed Chinese and English posts with headings, lists, tables and code blocks (~40% of posts),
-// ~200 tags, 30 one- or two-level categories, dates spread over ten years. Same N → same bytes.
+// ~200 tags, 30 one- or two-level categories, dates spread over ten years, abbrlinks written in
+// the front matter as a migrated hexo-abbrlink blog has them. Same N → same bytes.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -52,7 +53,7 @@ for (let i = 0; i < n; i++) {
     if (s === 3 && rand() < 0.3) body += '| 名称 | value |\n| --- | ---: |\n| 依恋 | 1 |\n| Haven | 2 |\n\n';
     if (s === 0) body += '<!-- more -->\n\n';
   }
-  const fm = `---\ntitle: ${title}\ndate: ${d}\ntags:\n${postTags.map((t) => `  - ${t}`).join('\n')}\ncategories:\n${cat.map((c) => `  - ${c}`).join('\n')}\n---\n\n`;
+  const fm = `---\ntitle: ${title}\nabbrlink: ${10000 + i}\ndate: ${d}\ntags:\n${postTags.map((t) => `  - ${t}`).join('\n')}\ncategories:\n${cat.map((c) => `  - ${c}`).join('\n')}\n---\n\n`;
   fs.writeFileSync(path.join(out, 'source/_posts', `post-${String(i).padStart(6, '0')}.md`), fm + body);
 }
 console.log(`wrote ${n} posts to ${out}`);

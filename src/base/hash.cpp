@@ -128,6 +128,8 @@ std::string md5_hex(std::string_view data) {
   return to_hex(out, 16);
 }
 
-uint64_t content_hash(std::string_view data) { return XXH3_64bits(data.data(), data.size()); }
+uint64_t content_hash(std::string_view data, uint64_t seed) {
+  return XXH3_64bits_withSeed(data.data(), data.size(), seed);
+}
 
 } // namespace haven::base

@@ -15,7 +15,8 @@ uint32_t crc32_ieee(std::string_view data);
 // Lower-case hex digests.
 std::string sha1_hex(std::string_view data);
 std::string md5_hex(std::string_view data);
-// XXH3 64-bit: fast, non-cryptographic, for change detection.
-uint64_t content_hash(std::string_view data);
+// XXH3 64-bit: fast, non-cryptographic, for change detection. A `seed` chains hashes without
+// concatenating their inputs.
+uint64_t content_hash(std::string_view data, uint64_t seed = 0);
 
 } // namespace haven::base

@@ -385,6 +385,9 @@ base::Result<SiteConfig> load_site_config(const std::filesystem::path& site_dir,
   // Plugins: Object.assign(defaults, config.<key>); generators default `per_page` to the site's.
   Value per_page = merged.get("per_page");
   for (const auto& [key, defaults] : plugin_defaults().as_object()) {
+    // search.xml/search.json (hexo-generator-searchdb) hold every post's full text: written only
+    // for sites that ask for them with a `search:` section, as with the plugin installed.
+    if (key == "search" && !merged.get("search").is_object()) continue;
     base::Object section = defaults.as_object();
     bool is_generator = false;
     for (const char* gen : k_generators) is_generator = is_generator || key == gen;

@@ -165,6 +165,7 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
   doc.published = published.is_undefined() ? !doc.draft : published.truthy();
 
   Value layout = front.get("layout");
+  if (layout.is_number()) layout = Value(layout.to_string());  // `layout: 404` names a layout too
   if (layout.is_bool() && !layout.as_bool()) {
     doc.layout.clear();
   } else if (layout.is_string() && (layout.as_string() == "off" || layout.as_string() == "false")) {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <regex>
 #include <unordered_map>
 
 #include "markdown/markdown.hpp"
@@ -136,6 +137,13 @@ constexpr NameRule k_name_rules[] = {
     {"YAML", "Key Points", ""},
     {"YAML", "Key", "attr"},
     {"", "Special Variable", "literal"},
+    {"JavaScript", "Built-in Objects", "variable language_"},  // console, window, document
+    {"TypeScript", "Built-in Objects", "variable language_"},
+    {"", "Object Method", "title function_"},                   // console.log( → log is a call
+    {"JavaScript", "Template", "\x01template"},  // `…${x}…`: one string span with subst spans inside
+    {"TypeScript", "Template", "\x01template"},
+    {"JavaScript", "Substitution", "\x01subst"},
+    {"TypeScript", "Substitution", "\x01subst"},
     {"", "Decorator", "meta"},
     {"", "Template", "string"},
     {"", "Substitution", "subst"},
@@ -158,24 +166,47 @@ std::string_view class_for(const ksh::Format& format, const std::string& definit
   return class_for(format.textStyle());
 }
 
-// Escaping inside code. Highlighted text uses highlight.js's escape (' → &#x27;); plain text uses
-// hexo-util's escapeHTML. Braces become entities either way so Nunjucks never sees them.
-void append_code_escaped(std::string& out, std::string_view s, bool plain) {
+enum class Escape {
+  Hljs,    // highlight.js (plaintext too): & < > " ' → &#x27;, braces → &#123; &#125; (Hexo's filter)
+  Marked,  // marked's code renderer (highlighting off): & < > " ' → &#39;, braces kept
+  Prism,   // Prism's encode: & < only, braces → entities (Hexo's filter)
+};
+
+void append_code_escaped(std::string& out, std::string_view s, Escape mode) {
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += plain ? "&#39;" : "&#x27;"; break;
-      case '{': out += "&#123;"; break;
-      case '}': out += "&#125;"; break;
-      case '`': if (plain) out += "&#96;"; else out += c; break;
-      case '/': if (plain) out += "&#x2F;"; else out += c; break;
-      case '=': if (plain) out += "&#x3D;"; else out += c; break;
+      case '>': if (mode == Escape::Prism) out += c; else out += "&gt;"; break;
+      case '"': if (mode == Escape::Prism) out += c; else out += "&quot;"; break;
+      case '\'':
+        if (mode == Escape::Prism) out += c;
+        else out += mode == Escape::Marked ? "&#39;" : "&#x27;";
+        break;
+      case '{': if (mode == Escape::Marked) out += c; else out += "&#123;"; break;
+      case '}': if (mode == Escape::Marked) out += c; else out += "&#125;"; break;
       default: out += c;
     }
   }
+}
+
+// highlight.js class → Prism token classes, for `syntax_highlighter: prismjs`.
+std::string_view prism_class(std::string_view cls) {
+  struct Map {
+    std::string_view hljs, prism;
+  };
+  static constexpr Map k_map[] = {
+      {"keyword", "token keyword"},       {"title function_", "token function"}, {"title", "token function"},
+      {"variable", "token variable"},     {"built_in", "token builtin"},         {"meta", "token directive"},
+      {"attr", "token property"},         {"string", "token string"},            {"char escape_", "token string"},
+      {"regexp", "token regex"},          {"type", "token class-name"},          {"number", "token number"},
+      {"literal", "token boolean"},       {"comment", "token comment"},          {"doctag", "token important"},
+      {"name", "token tag"},              {"subst", "token interpolation"},      {"variable language_", "token builtin"},
+  };
+  for (const Map& m : k_map) {
+    if (m.hljs == cls) return m.prism;
+  }
+  return cls.empty() ? cls : std::string_view("token");
 }
 
 // Collects one line's spans as (class, text) runs, merging neighbours of the same class.
@@ -276,37 +307,92 @@ std::string replace_tabs(std::string_view line, const std::string& tab) {
   return out;
 }
 
+enum class DefinitionKind { Other, Script, Python };
+
+DefinitionKind kind_of(const std::string& name) {
+  if (name == "JavaScript" || name == "TypeScript" || name == "JavaScript React (JSX)" || name == "TypeScript React (TSX)") {
+    return DefinitionKind::Script;
+  }
+  return name == "Python" ? DefinitionKind::Python : DefinitionKind::Other;
+}
+
+// highlight.js marks what KF5 leaves plain in function definitions: the parameter list
+// (`function f(a, b)`) and, in Python, the function's name (`def f(a):`). Only simple one-line
+// parameter lists without nested markup are marked.
+void mark_definition(std::string& html, DefinitionKind kind) {
+  if (kind == DefinitionKind::Script && html.find("<span class=\"keyword\">function</span>") != std::string::npos) {
+    static const std::regex k_params(R"((<span class="keyword">function</span>\s*(?:<span class="title function_">[^<]*</span>)?\s*)\(([^()<]*)\))");
+    html = std::regex_replace(html, k_params, "$1(<span class=\"params\">$2</span>)");
+  } else if (kind == DefinitionKind::Python && html.find("<span class=\"keyword\">def</span>") != std::string::npos) {
+    static const std::regex k_def(R"((<span class="keyword">def</span>\s+)([A-Za-z_][A-Za-z0-9_]*)\(([^()<]*)\))");
+    html = std::regex_replace(html, k_def, "$1<span class=\"title function_\">$2</span>(<span class=\"params\">$3</span>)");
+  }
+}
+
 // The HTML of each line, highlighted with `def` (or plain-escaped when it is invalid).
-std::vector<std::string> render_lines(const std::vector<std::string>& lines, const ksh::Definition& def) {
+std::vector<std::string> render_lines(const std::vector<std::string>& lines, const ksh::Definition& def, bool prism) {
+  Escape escape = prism ? Escape::Prism : Escape::Hljs;
   std::vector<std::string> out;
   out.reserve(lines.size());
   if (!def.isValid()) {
     for (const std::string& line : lines) {
       std::string html;
-      append_code_escaped(html, line, true);
+      append_code_escaped(html, line, escape);
       out.push_back(std::move(html));
     }
     return out;
   }
   LineHighlighter highlighter(def.name().toStdString());
   highlighter.setDefinition(def);
+  DefinitionKind highlighter_kind = kind_of(def.name().toStdString());
   ksh::State state;
+  // Template literals nest like highlight.js prints them: <span class="string">`a<span
+  // class="subst">${x}</span>`</span>; spans open at a line's end are closed there and reopened
+  // on the next line, as highlight.js does.
+  bool in_template = false, in_subst = false;
+  auto open_span = [&](std::string& html, std::string_view cls) {
+    if (prism) cls = prism_class(cls);
+    html += "<span class=\"";
+    html += cls;
+    html += "\">";
+  };
   for (const std::string& line : lines) {
     QString q = QString::fromUtf8(line.data(), static_cast<int>(line.size()));
     highlighter.runs.clear();
     state = highlighter.highlightLine(QStringView(q), state);
     std::string html;
+    if (in_template) open_span(html, "string");
+    if (in_subst) open_span(html, "subst");
     int pos = 0;
     auto emit_run = [&](std::string_view cls, int begin, int end) {
       if (end <= begin) return;
       QByteArray bytes = QStringView(q).mid(begin, end - begin).toUtf8();
       std::string_view text(bytes.constData(), static_cast<size_t>(bytes.size()));
-      if (!cls.empty()) {
-        html += "<span class=\"";
-        html += cls;
-        html += "\">";
+      if (cls == "\x01template") {
+        bool was_open = in_template;
+        if (!in_template) open_span(html, "string");
+        in_template = true;
+        append_code_escaped(html, text, escape);
+        if (text.ends_with('`') && (was_open || text.size() > 1)) {
+          html += "</span>";
+          in_template = false;
+        }
+        return;
       }
-      append_code_escaped(html, text, false);
+      if (cls == "\x01subst") {
+        if (in_template && !in_subst && text.starts_with("${")) {
+          open_span(html, "subst");
+          in_subst = true;
+        }
+        append_code_escaped(html, text, escape);
+        if (in_subst && text.ends_with('}')) {
+          html += "</span>";
+          in_subst = false;
+        }
+        return;
+      }
+      if (!cls.empty()) open_span(html, cls);
+      append_code_escaped(html, text, escape);
       if (!cls.empty()) html += "</span>";
     };
     for (const LineHighlighter::Run& run : highlighter.runs) {
@@ -317,6 +403,9 @@ std::vector<std::string> render_lines(const std::vector<std::string>& lines, con
       pos = std::max(pos, end);
     }
     emit_run({}, pos, static_cast<int>(q.size()));
+    if (in_subst) html += "</span>";
+    if (in_template) html += "</span>";
+    if (!prism) mark_definition(html, highlighter_kind);
     out.push_back(std::move(html));
   }
   return out;
@@ -331,16 +420,44 @@ bool is_plain_name(std::string_view lang) {
 
 std::string highlight_code(std::string_view code, const CodeBlock& block, const HighlightOptions& options) {
   std::vector<std::string> lines;
-  for (std::string_view line : split_lines(code)) {
-    lines.push_back(options.tab_replace.empty() ? std::string(line) : replace_tabs(line, options.tab_replace));
+  for (std::string_view line : split_lines(code)) lines.emplace_back(line);
+  auto caption_html = [&] {
+    std::string c = "<span>" + block.caption + "</span>";
+    if (!block.caption_url.empty()) {
+      c += "<a href=\"" + block.caption_url + "\">";
+      c += block.caption_link_text.empty() ? std::string("link") : block.caption_link_text;
+      c += "</a>";
+    }
+    return c;
+  };
+  if (!options.enable) {  // marked's own code renderer
+    std::string out = block.lang.empty() ? "<pre><code>" : "<pre><code class=\"language-" + text::escape_html_min(block.lang) + "\">";
+    for (const std::string& line : lines) {
+      append_code_escaped(out, line, Escape::Marked);
+      out += '\n';
+    }
+    out += "</code></pre>";
+    return out;
+  }
+  // hexo-util's stripIndent: the smallest indentation of the non-blank lines is removed from all.
+  size_t indent = std::string::npos;
+  for (const std::string& line : lines) {
+    size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos) indent = std::min(indent, first);
+  }
+  if (indent != std::string::npos && indent > 0) {
+    for (std::string& line : lines) line.erase(0, std::min(indent, line.find_first_not_of(" \t") == std::string::npos ? line.size() : indent));
+  }
+  if (!options.tab_replace.empty()) {  // after stripIndent, as in hexo-util
+    for (std::string& line : lines) line = replace_tabs(line, options.tab_replace);
   }
   bool excluded = std::find(options.exclude_languages.begin(), options.exclude_languages.end(), block.lang) !=
                   options.exclude_languages.end();
-  if (!options.enable || excluded) {
+  if (excluded) {
     std::string out = block.lang.empty() ? "<pre><code>" : "<pre><code class=\"" + text::escape_html_min(block.lang) + "\">";
     for (size_t i = 0; i < lines.size(); ++i) {
       if (i) out += '\n';
-      append_code_escaped(out, lines[i], false);
+      append_code_escaped(out, lines[i], Escape::Hljs);
     }
     out += "</code></pre>";
     return out;
@@ -348,31 +465,62 @@ std::string highlight_code(std::string_view code, const CodeBlock& block, const 
 
   ksh::Definition def;
   if (!is_plain_name(block.lang)) def = thread_highlighting().find(block.lang);
-  std::string lang_class = def.isValid() ? text::escape_html_min(block.lang) : "plaintext";
-  std::vector<std::string> html_lines = render_lines(lines, def);
+  bool line_numbers = options.line_number && block.line_number;
 
-  if (!options.wrap) {
-    std::string out = "<pre><code class=\"highlight " + lang_class + "\">";
+  if (options.prism) {
+    // hexo-util prism (preprocess mode): unknown languages are "none" and only escaped.
+    std::string lang = def.isValid() ? text::escape_html_min(block.lang) : "none";
+    std::string out = line_numbers ? "<pre class=\"line-numbers language-" + lang + "\">" : "<pre class=\"language-" + lang + "\">";
+    if (!block.caption.empty()) out += "<div class=\"caption\">" + caption_html() + "</div>";
+    out += "<code class=\"language-" + lang + "\">";
+    std::vector<std::string> html_lines;
+    if (def.isValid()) {
+      html_lines = render_lines(lines, def, true);
+    } else {
+      for (const std::string& line : lines) {
+        std::string escaped;
+        for (char c : text::escape_html(line)) {
+          if (c == '{') escaped += "&#123;";
+          else if (c == '}') escaped += "&#125;";
+          else escaped += c;
+        }
+        html_lines.push_back(std::move(escaped));
+      }
+    }
     for (size_t i = 0; i < html_lines.size(); ++i) {
       if (i) out += '\n';
       out += html_lines[i];
+    }
+    if (line_numbers) {
+      out += "<span aria-hidden=\"true\" class=\"line-numbers-rows\">";
+      for (size_t i = 0; i < html_lines.size(); ++i) out += "<span></span>";
+      out += "</span>";
+    }
+    out += "</code></pre>";
+    return out;
+  }
+
+  std::string lang_class = def.isValid() ? text::escape_html_min(block.lang) : "plaintext";
+  std::vector<std::string> html_lines = render_lines(lines, def, false);
+
+  if (!options.wrap && !line_numbers) {  // hexo-util: a gutter forces the wrapper back on
+    std::string out = "<pre>";
+    if (!block.caption.empty()) out += "<div class=\"caption\">" + caption_html() + "</div>";
+    out += "<code class=\"hljs " + lang_class + "\">";
+    for (size_t i = 0; i < html_lines.size(); ++i) {
+      if (i) out += '\n';
+      int number = block.first_line + static_cast<int>(i);
+      bool marked = std::find(block.marked_lines.begin(), block.marked_lines.end(), number) != block.marked_lines.end();
+      out += marked ? "<mark>" + html_lines[i] + "</mark>" : html_lines[i];
     }
     out += "</code></pre>";
     return out;
   }
 
   std::string out = "<figure class=\"highlight " + lang_class + "\">";
-  if (!block.caption.empty()) {
-    out += "<figcaption><span>" + block.caption + "</span>";
-    if (!block.caption_url.empty()) {
-      out += "<a href=\"" + block.caption_url + "\">";
-      out += block.caption_link_text.empty() ? std::string("link") : block.caption_link_text;
-      out += "</a>";
-    }
-    out += "</figcaption>";
-  }
+  if (!block.caption.empty()) out += "<figcaption>" + caption_html() + "</figcaption>";
   out += "<table><tr>";
-  if (options.line_number && block.line_number) {
+  if (line_numbers) {
     out += "<td class=\"gutter\"><pre>";
     for (size_t i = 0; i < html_lines.size(); ++i) {
       out += "<span class=\"line\">" + std::to_string(block.first_line + static_cast<int>(i)) + "</span><br>";
@@ -479,6 +627,16 @@ CodeBlock parse_fence_info(std::string_view info) {
     block.caption = join(i, rest.size());
   }
   return block;
+}
+
+std::string mermaid_html(std::string_view source) {
+  std::string out = "<pre class=\"mermaid\">";
+  for (std::string_view line : split_lines(source)) {
+    text::append_escaped_min(out, line);
+    out += '\n';
+  }
+  out += "</pre>";
+  return out;
 }
 
 } // namespace haven::markdown

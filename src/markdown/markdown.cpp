@@ -117,7 +117,8 @@ bool is_autolink(cmark_node* link) {
 
 class Renderer {
 public:
-  Renderer(const Options& options, bool heading_marker) : m_options(options), m_heading_marker(heading_marker) {}
+  Renderer(const Options& options, bool heading_marker, const std::vector<detail::Formula>& formulas)
+      : m_options(options), m_heading_marker(heading_marker), m_formulas(formulas) {}
 
   void rewrite(cmark_node* document, cmark_llist* extensions) {
     m_extensions = extensions;
@@ -255,10 +256,14 @@ private:
       inner = rendered.substr(open_end + 1, close - open_end - 1);
     }
     std::string stripped = text::strip_html(inner);
+    if (!m_formulas.empty()) {  // ids and titles get the TeX source, the heading itself the markup
+      stripped = detail::math_as_text(stripped, m_formulas, true);
+    }
     Heading heading{level, {}, text::unescape_html(stripped)};
     std::string html;
     if (m_options.header_ids) {
       std::string plain = text::strip_html(text::unescape_html(inner));
+      if (!m_formulas.empty()) plain = detail::math_as_text(plain, m_formulas);
       size_t b = plain.find_first_not_of(" \t\n\r");
       size_t e = plain.find_last_not_of(" \t\n\r");
       plain = b == std::string::npos ? std::string() : plain.substr(b, e - b + 1);
@@ -298,6 +303,7 @@ private:
 
   const Options& m_options;
   bool m_heading_marker;
+  const std::vector<detail::Formula>& m_formulas;
   bool m_has_mermaid = false;
   std::vector<cmark_node*> m_paragraphs;
   cmark_llist* m_extensions = nullptr;
@@ -340,7 +346,7 @@ Rendered render(std::string_view markdown, const Options& options) {
     return result;
   }
   bool heading_marker = markdown.find(k_heading_end) == std::string_view::npos;
-  Renderer renderer(options, heading_marker);
+  Renderer renderer(options, heading_marker, formulas);
   renderer.rewrite(document.get(), extensions);
   result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
   result.headings = renderer.take_headings();
@@ -359,7 +365,7 @@ Rendered render(std::string_view markdown, const Options& options) {
   if (!formulas.empty()) {
     result.html = detail::restore_math(result.html, formulas);
     result.has_math = true;
-    // Headings' plain text loses the placeholders' private-use characters.
+    for (Heading& h : result.headings) h.text = detail::math_as_text(h.text, formulas);
   }
   return result;
 }

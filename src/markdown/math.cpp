@@ -219,4 +219,21 @@ std::string restore_math(std::string_view html, const std::vector<Formula>& form
   return out;
 }
 
+std::string math_as_text(std::string_view s, const std::vector<Formula>& formulas, bool escape) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t p = s.find(k_open, pos);
+    size_t q = p == std::string_view::npos ? p : s.find(k_close, p);
+    if (q == std::string_view::npos) {
+      out += s.substr(pos);
+      return out;
+    }
+    out += s.substr(pos, p - pos);
+    size_t index = std::stoul(std::string(s.substr(p + k_open.size(), q - p - k_open.size())));
+    if (index < formulas.size()) out += escape ? text::escape_html_min(formulas[index].tex) : formulas[index].tex;
+    pos = q + k_close.size();
+  }
+}
+
 } // namespace haven::markdown::detail

@@ -26,4 +26,8 @@ std::string extract_math(std::string_view markdown, std::vector<Formula>& formul
 // with the TeX HTML-escaped (KaTeX reads textContent).
 std::string restore_math(std::string_view html, const std::vector<Formula>& formulas);
 
+// `s` with each placeholder replaced by its formula's TeX as written, HTML-escaped when `escape`
+// (for heading ids and titles, where markup cannot go).
+std::string math_as_text(std::string_view s, const std::vector<Formula>& formulas, bool escape = false);
+
 } // namespace haven::markdown::detail

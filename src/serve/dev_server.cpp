@@ -251,6 +251,9 @@ BuildEvent DevServer::rebuild(const std::vector<fs::path>& changed) {
   m.events.publish("reload", fmt::format("{{\"css_only\":{},\"paths\":{}}}", css_only ? "true" : "false", list));
   event.summary = fmt::format("rebuilt in {:.0f} ms: {} pages rendered, {} files changed", report->stats.ms,
                               report->stats.pages_rendered, paths.size());
+  if (std::getenv("HAVEN_PHASES")) {  // a developer aid: where a rebuild spends its time
+    for (const auto& p : report->stats.phases) event.summary += fmt::format(" | {} {:.0f}", p.name, p.ms);
+  }
   return event;
 }
 

@@ -279,7 +279,7 @@ std::vector<GeneratedFile> generate_searchdb(const SiteModel& site) {
     for (size_t i : order) items.push_back({&site.post(i), &site.post_body(i), true, i});
   }
   if (field == "page" || field == "all") {
-    for (uint32_t i : site.pages) items.push_back({&site.docs[i], &site.bodies[i], false, 0});
+    for (uint32_t i : site.pages) items.push_back({&site.docs[i], &site.body(i), false, 0});
   }
   auto content_of = [&](const Item& it) -> std::string {
     if (format == "raw") return std::string(it.doc->body());

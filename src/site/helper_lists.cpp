@@ -215,17 +215,32 @@ std::string toc_html(std::vector<Heading> data, const Options& o) {
 
   std::string result = fmt::format("<ol class=\"{}\">", esc(cls));
   std::array<int, 6> last_number{};
-  int first_level = 0, last_level = 0;
+  int first_level = 0;
+  // levels of the open lists, outermost first; Hexo's markup, kept balanced when levels skip
+  std::vector<int> open;
   for (const auto& el : data) {
     int level = el.level;
     if (!el.unnumbered) last_number[static_cast<size_t>(level - 1)]++;
     for (int i = level; i <= 5; ++i) last_number[static_cast<size_t>(i)] = 0;
     if (first_level) {
-      for (int i = level; i < last_level; ++i) result += "</li></ol>";
-      if (level > last_level) result += fmt::format("<ol class=\"{}\">", child);
-      else result += "</li>";
+      if (level > open.back()) {
+        result += fmt::format("<ol class=\"{}\">", child);
+        open.push_back(level);
+      } else {
+        result += "</li>";
+        while (open.size() > 1 && open.back() > level) {
+          open.pop_back();
+          result += "</ol></li>";
+        }
+        if (level > open.back()) {  // back above a skipped level: a child list of its own
+          result.erase(result.size() - 5);
+          result += fmt::format("<ol class=\"{}\">", child);
+          open.push_back(level);
+        }
+      }
     } else {
       first_level = level;
+      open.push_back(level);
     }
     result += fmt::format("<li class=\"{} {}-{}\">", item, level_cls, level);
     if (!el.id.empty()) result += fmt::format("<a class=\"{}\" href=\"#{}\">", link, text::encode_url(el.id));
@@ -236,9 +251,8 @@ std::string toc_html(std::vector<Heading> data, const Options& o) {
       result += "</span> ";
     }
     result += fmt::format("<span class=\"{}\">{}</span></a>", text_cls, el.text);
-    last_level = level;
   }
-  for (int i = first_level - 1; i < last_level; ++i) result += "</li></ol>";
+  for (size_t i = 0; i < open.size(); ++i) result += "</li></ol>";
   return result;
 }
 
@@ -312,11 +326,19 @@ std::vector<Item> category_items(Args a, const SiteModel& site) {
 // The options argument of a list helper: list_tags(opts) or list_tags(tags, opts).
 size_t options_index(Args a) { return !a.empty() && a[0].is_array() ? 1 : 0; }
 
+// Hexo's `const { style = 'list' } = options`: the default only when absent; false or any
+// non-string means the flat style.
+std::string style_of(const Options& o) {
+  if (!o.has("style") || o.get("style").is_undefined()) return "list";
+  Value v = o.get("style");
+  return v.is_string() ? v.as_string() : std::string();
+}
+
 std::string list_categories_html(CallContext& ctx, const SiteModel& site, Args a, const KwArgs& kw) {
   std::vector<Item> items = category_items(a, site);
   if (items.empty()) return {};
   Options o(a, options_index(a), kw);
-  std::string style = o.str("style", "list");
+  std::string style = style_of(o);
   std::string separator = o.has("separator") ? o.get("separator").to_string() : ", ";
   std::string suffix = o.str("suffix");
   bool show_count = o.flag("show_count", true);
@@ -382,7 +404,7 @@ std::string list_tags_html(CallContext& ctx, const SiteModel& site, Args a, cons
   std::vector<Item> items = tag_items(a, site);
   if (items.empty()) return {};
   Options o(a, options_index(a), kw);
-  std::string style = o.str("style", "list");
+  std::string style = style_of(o);
   std::string separator = o.has("separator") ? o.get("separator").to_string() : ", ";
   std::string suffix = o.str("suffix");
   bool show_count = o.flag("show_count", true);
@@ -492,7 +514,7 @@ std::string list_archives_html(CallContext& ctx, const SiteModel& site, const Op
   std::string type = o.str("type", "monthly");
   bool monthly = type == "monthly";
   std::string format = o.str("format", monthly ? "MMMM YYYY" : "YYYY");
-  std::string style = o.str("style", "list");
+  std::string style = style_of(o);
   std::string separator = o.has("separator") ? o.get("separator").to_string() : ", ";
   bool show_count = o.flag("show_count", true);
   std::string cls = esc(o.str("class", "archive"));

@@ -9,6 +9,7 @@
 #include "text/html.hpp"
 #include "text/url.hpp"
 #include "text/utf8.hpp"
+#include "text/wordcount.hpp"
 
 namespace haven::site {
 
@@ -184,6 +185,53 @@ std::string truncate_text(const std::string& str, const Options& o) {
   return utf16_prefix(str, length > omission_length ? length - omission_length : 0) + omission;
 }
 
+// Whether the last (`end`) or first character of `s` is CJK or full-width punctuation.
+bool wide_at(std::string_view s, bool end) {
+  if (s.empty()) return false;
+  size_t i = 0;
+  if (end) {
+    i = s.size() - 1;
+    while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  }
+  char32_t c = text::decode_utf8(s, i);
+  return text::is_cjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+// Plain text of the leading paragraphs of `html` (headings, lists, code skipped), cut to about
+// `length` UTF-16 units with an ellipsis: an excerpt for posts without <!-- more -->.
+std::string auto_excerpt(std::string_view html, size_t length) {
+  std::string text;
+  size_t i = 0;
+  while (utf16_length(text) < length) {
+    size_t p = html.find("<p", i);
+    if (p == std::string_view::npos) break;
+    if (p + 2 < html.size() && html[p + 2] != '>' && html[p + 2] != ' ') {
+      i = p + 2;
+      continue;
+    }
+    size_t open_end = html.find('>', p);
+    size_t close = open_end == std::string_view::npos ? open_end : html.find("</p>", open_end);
+    if (close == std::string_view::npos) break;
+    std::string para = text::unescape_html(text::strip_html(html.substr(open_end + 1, close - open_end - 1)));
+    std::string collapsed;
+    for (char c : para) {
+      bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+      if (space && (collapsed.empty() || collapsed.back() == ' ')) continue;
+      collapsed += space ? ' ' : c;
+    }
+    collapsed = trim(collapsed);
+    if (!collapsed.empty()) {
+      // paragraphs join with a space, except where CJK text (or its punctuation) meets
+      if (!text.empty() && !wide_at(text, true) && !wide_at(collapsed, false)) text += ' ';
+      text += collapsed;
+    }
+    i = close + 4;
+  }
+  if (text.empty()) text = trim(text::unescape_html(text::strip_html(html)));
+  if (utf16_length(text) <= length) return text;
+  return trim(utf16_prefix(text, length)) + "…";
+}
+
 // Hexo i18n lookup: dotted keys walk nested objects ("menu.home").
 Value lookup_string(const Value& strings, const std::string& key) {
   Value direct = strings.get(key);
@@ -337,6 +385,18 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   });
   fn("escape_html", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     return Value(text::escape_html(arg_string(a, 0)));
+  });
+  fn("auto_excerpt", [](CallContext&, Args a, const KwArgs& kw) -> base::Result<Value> {
+    Options o(a, 1, kw);
+    double length = a.size() > 1 && a[1].is_number() ? a[1].as_number() : o.num("length", 160);
+    return Value(auto_excerpt(content_of(a.empty() ? Value() : a[0]), static_cast<size_t>(std::max(1.0, length))));
+  });
+  // text_lang(html, fallback): "en" for text that is essentially Latin-script (so a mostly
+  // Chinese blog marks its English posts), else `fallback`.
+  fn("text_lang", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    text::TextStats st = text::count_text(content_of(a.empty() ? Value() : a[0]));
+    if (st.words >= 3 && st.cjk_chars * 20 < st.words) return Value("en");
+    return a.size() > 1 ? a[1] : Value();
   });
   fn("truncate", [](CallContext&, Args a, const KwArgs& kw) -> base::Result<Value> {
     return Value(truncate_text(text::strip_html(arg_string(a, 0)), Options(a, 1, kw)));

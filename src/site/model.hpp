@@ -2,6 +2,7 @@
 // everything refers to documents by index, never by pointer into a growing vector.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,19 @@ struct SiteModel {
   std::string process_zone;
   double now_ms = 0;
   std::vector<content::Document> docs;  // every loaded post, draft and page
-  std::vector<RenderedBody> bodies;     // parallel to docs (empty for unpublished)
+  // Parallel to docs (an empty body for unpublished ones); shared with the rebuild cache.
+  std::vector<std::shared_ptr<const RenderedBody>> bodies;
   std::vector<uint32_t> posts;          // published posts, newest first (indexes into docs)
   std::vector<uint32_t> pages;          // source pages (indexes into docs)
   content::Taxonomies taxonomies;       // post numbers in it index `posts`
   base::Value data;                     // source/_data, as site.data
 
   const content::Document& post(size_t i) const { return docs[posts[i]]; }
-  const RenderedBody& post_body(size_t i) const { return bodies[posts[i]]; }
+  const RenderedBody& body(size_t doc) const {
+    static const RenderedBody k_empty;
+    return bodies[doc] ? *bodies[doc] : k_empty;
+  }
+  const RenderedBody& post_body(size_t i) const { return body(posts[i]); }
   // Absolute URL of a route ("https://blog.example.com/tags/x/").
   std::string full_url(std::string_view route) const { return text::full_url_for(route, urls); }
 };

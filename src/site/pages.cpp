@@ -61,7 +61,7 @@ Value nav_ref(const SiteModel& site, const Document& doc) {
 // The post/page object themes know (Hexo's Document fields plus every front-matter key).
 Value document_value(const SiteModel& site, size_t doc_index, std::optional<size_t> post_number) {
   const Document& doc = site.docs[doc_index];
-  const RenderedBody& body = site.bodies[doc_index];
+  const RenderedBody& body = site.body(doc_index);
   Object o = doc.front.is_object() ? doc.front.as_object() : Object{};
   o.set("title", Value(doc.title));
   o.set("date", date_value(doc.date_ms));

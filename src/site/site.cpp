@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "assets/assets.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
 #include "config/json.hpp"
@@ -21,6 +22,7 @@
 #include "site/pages.hpp"
 #include "site/render_tracking.hpp"
 #include "site/theme.hpp"
+#include "site/typography.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
 #include "text/url.hpp"
@@ -45,23 +47,6 @@ void sort_diagnostics(Errors& errors) {
   std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.where.path, a.where.line, a.where.column) < std::tie(b.where.path, b.where.line, b.where.column);
   });
-}
-
-markdown::Options markdown_options(const config::SiteConfig& cfg) {
-  markdown::Options o;
-  o.breaks = cfg.flag("marked.breaks", true);
-  o.smartypants = cfg.flag("marked.smartypants", true);
-  o.header_ids = cfg.flag("marked.headerIds", true);
-  o.modify_anchors = static_cast<int>(cfg.num("marked.modifyAnchors", 0));
-  o.lazyload = cfg.flag("marked.lazyload", false);
-  o.root = cfg.str("root", "/");
-  std::string highlighter = cfg.str("syntax_highlighter", "highlight.js");
-  o.highlight.enable = highlighter == "highlight.js" || highlighter == "prismjs";
-  o.highlight.line_number = cfg.flag("highlight.line_number", true);
-  o.highlight.wrap = cfg.flag("highlight.wrap", true);
-  o.highlight.tab_replace = cfg.str("highlight.tab_replace");
-  o.highlight.exclude_languages = cfg.list("highlight.exclude_languages");
-  return o;
 }
 
 // JSON text of a Value (YAML pages become JSON files, as in Hexo).
@@ -173,7 +158,7 @@ void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
 // Incremental hashing of page inputs.
 struct Hasher {
   uint64_t h = 0x9e3779b97f4a7c15ull;
-  void add(std::string_view s) { h = base::content_hash(std::string(reinterpret_cast<const char*>(&h), sizeof h) + std::string(s)); }
+  void add(std::string_view s) { h = base::content_hash(s, h); }
   void add(uint64_t v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
   void add(double v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
 };
@@ -199,7 +184,7 @@ bool is_config_file(const fs::path& rel) {
 struct CachedDoc {
   uint64_t stamp = 0;
   Document doc;           // before abbrlinks and paths were assigned
-  RenderedBody body;
+  std::shared_ptr<const RenderedBody> body;
   uint64_t body_key = 0;  // what `body` was rendered from (text, path, links)
   bool body_valid = false;
 };
@@ -383,10 +368,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     links.add(d.path);
   }
   next->links_signature = std::to_string(links.h);
-  BodyContext body_ctx;
-  body_ctx.markdown = markdown_options(site.config);
-  body_ctx.urls = site.urls;
-  body_ctx.asset_folder = site.config.flag("post_asset_folder");
+  BodyContext body_ctx = make_body_context(site.config, site_dir, site.urls);
+  // `cjk_spacing: true` puts a space between CJK and Latin text at build time (off by default:
+  // Haven does not change what bloggers wrote unless asked)
+  const bool cjk_spacing = site.config.flag("cjk_spacing", false);
   body_ctx.find_post = [&](std::string_view key) -> const Document* {
     if (auto it = by_slug.find(std::string(key)); it != by_slug.end()) return &site.docs[it->second];
     if (auto it = by_title.find(std::string(key)); it != by_title.end()) return &site.docs[it->second];
@@ -404,8 +389,12 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     bool uses_links = d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
     if (uses_links) key.add(next->links_signature);
     CachedDoc& c = fresh[i];
+    // files the body pulled in (include_code) count as inputs too
+    if (c.body) {
+      for (const auto& dep : c.body->dependencies) key.add(file_stamp(dep));
+    }
     if (c.body_valid && c.body_key == key.h) {
-      site.bodies[i] = c.body;
+      site.bodies[i] = c.body;  // shared, not copied
       return;
     }
     std::string ext = d.file.extension().string();
@@ -423,10 +412,16 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
         return;
       }
       body = std::move(*rendered);
+      if (cjk_spacing) {
+        body.content = space_cjk_latin(body.content);
+        body.excerpt = space_cjk_latin(body.excerpt);
+        body.more = space_cjk_latin(body.more);
+      }
     }
     ++bodies_rendered;
-    site.bodies[i] = body;
-    c.body = std::move(body);
+    for (const auto& dep : body.dependencies) key.add(file_stamp(dep));
+    c.body = std::make_shared<const RenderedBody>(std::move(body));
+    site.bodies[i] = c.body;
     c.body_key = key.h;
     c.body_valid = true;
   });
@@ -473,16 +468,18 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     nav.add(d.path);
     nav.add(d.date_ms);
     doc_nav[i] = nav.h;
-    Hasher meta;  // everything but the body: front matter, dates, abbrlink
+    Hasher meta;  // everything but the body: front matter, date, abbrlink
     meta.add(nav.h);
     meta.add(std::string_view(d.text).substr(0, d.body_offset));
-    meta.add(d.updated_ms);
     meta.add(d.abbrlink);
-    const RenderedBody& b = site.bodies[i];
+    const RenderedBody& b = site.body(i);
     Hasher full_h;
     full_h.add(meta.h);
+    full_h.add(d.updated_ms);
     full_h.add(b.content);
     doc_full[i] = full_h.h;
+    // Lists ignore an `updated` that only reflects the file's mtime: every save would otherwise
+    // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
     Hasher list_h;
     list_h.add(meta.h);
     list_h.add(b.excerpt.empty() ? b.content : b.excerpt);
@@ -593,6 +590,13 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
     std::string page = std::move(*html);
     std::string head = head_extra;
+    if (job.is_source) {
+      auto it = doc_of_value.find(job.page.object_ptr().get());
+      if (it != doc_of_value.end()) {
+        const RenderedBody& b = site.body(it->second);
+        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
+      }
+    }
     if (has_feed && page.find("application/atom+xml") == std::string::npos) {
       for (const auto& [path, mime] : feeds) {
         head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
@@ -636,7 +640,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   // documents written without a theme: `layout: false`, and YAML pages as JSON
   for (uint32_t i : site.posts) {
     const Document& d = site.docs[i];
-    if (d.layout.empty()) add(content::route_to_file(d.path), OutputFile::text(site.bodies[i].content, "source/" + d.source, false));
+    if (d.layout.empty()) add(content::route_to_file(d.path), OutputFile::text(site.body(i).content, "source/" + d.source, false));
   }
   for (uint32_t i : site.pages) {
     const Document& d = site.docs[i];
@@ -648,7 +652,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       write_json(json, *parsed);
       add(d.path, OutputFile::text(std::move(json), "source/" + d.source, false));
     } else if (d.layout.empty()) {
-      add(content::route_to_file(d.path), OutputFile::text(site.bodies[i].content, "source/" + d.source, false));
+      add(content::route_to_file(d.path), OutputFile::text(site.body(i).content, "source/" + d.source, false));
     }
   }
   phase("render");
@@ -657,6 +661,23 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   for (auto&& f : generate_feeds(site)) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
   for (auto&& f : generate_sitemaps(site)) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
   for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+
+  // KaTeX and mermaid, served by the site itself, only when some page uses them
+  bool any_math = false, any_mermaid = false;
+  for (size_t i = 0; i < site.docs.size(); ++i) {
+    any_math = any_math || site.body(i).needs_math;
+    any_mermaid = any_mermaid || site.body(i).needs_mermaid;
+  }
+  if (any_math || any_mermaid) {
+    if (!assets::available(any_math, any_mermaid)) {
+      Diagnostic w = base::error("this binary was built without the KaTeX/mermaid files (run scripts/install-assets and rebuild Haven); formulas and diagrams will show as text");
+      w.severity = base::Severity::Warning;
+      report.warnings.push_back(std::move(w));
+    }
+    for (const auto& a : assets::content_assets(any_math, any_mermaid)) {
+      add(std::string(a.route), OutputFile::text(std::string(a.bytes), "embedded assets", true));
+    }
+  }
 
   // assets: theme first so the site's own files win
   for (const auto& a : th.assets) {

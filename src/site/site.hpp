@@ -7,6 +7,9 @@
 //     tag counts, the layout and its templates, and — only if the template read `site.*` —
 //     the site-wide lists); a page is rendered again only when its signature changes.
 // Config changes rebuild everything. Counters in BuildStats say what was actually redone.
+// Known approximation: list pages track each post's title, date, path, front matter, excerpt
+// (or content when there is no excerpt) — not an `updated` that comes only from the file's
+// mtime, which would re-render every list on each save. `haven build` is always exact.
 #pragma once
 
 #include <filesystem>

@@ -160,4 +160,12 @@ TextStats count_text(std::string_view html) {
   return stats;
 }
 
+size_t reading_minutes(const TextStats& stats, double cjk_per_minute, double words_per_minute) {
+  double minutes = 0;
+  if (cjk_per_minute > 0) minutes += static_cast<double>(stats.cjk_chars) / cjk_per_minute;
+  if (words_per_minute > 0) minutes += static_cast<double>(stats.words) / words_per_minute;
+  double rounded = std::round(minutes);
+  return rounded < 1 ? 1 : static_cast<size_t>(rounded);
+}
+
 } // namespace haven::text

@@ -209,6 +209,9 @@ TEST(LoadSiteConfig, MissingConfigMeansDefaults) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->str("title"), "Hexo");
   EXPECT_EQ(r->str("url"), "http://example.com");
+  // the full-text search dump is opt-in, like installing hexo-generator-searchdb
+  EXPECT_TRUE(r->get("search").is_undefined());
+  EXPECT_EQ(r->str("feed.type"), "atom");
 }
 
 TEST(LoadSiteConfig, YamlExtensionAndNormalisedUrlRoot) {

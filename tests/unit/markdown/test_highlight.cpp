@@ -140,7 +140,9 @@ TEST(Highlight, Options) {
   off.enable = false;
   CodeBlock js;
   js.lang = "js";
-  EXPECT_EQ(highlight_code("if (a < b) {}\n", js, off), "<pre><code class=\"js\">if (a &lt; b) &#123;&#125;</code></pre>");
+  // syntax_highlighter: false → marked's own code markup (language- prefix, &#39;, braces kept)
+  EXPECT_EQ(highlight_code("if (a < b) {'x'}\n", js, off),
+            "<pre><code class=\"language-js\">if (a &lt; b) {&#39;x&#39;}\n</code></pre>");
 
   HighlightOptions excluded;
   excluded.exclude_languages = {"js"};
@@ -150,9 +152,13 @@ TEST(Highlight, Options) {
   tabs.tab_replace = "  ";
   tabs.line_number = false;
   CodeBlock plain;
-  EXPECT_EQ(highlight_code("\tx", plain, tabs),
-            "<figure class=\"highlight plaintext\"><table><tr><td class=\"code\"><pre><span class=\"line\">  x</span><br>"
-            "</pre></td></tr></table></figure>");
+  EXPECT_EQ(highlight_code("a\n\tx", plain, tabs),
+            "<figure class=\"highlight plaintext\"><table><tr><td class=\"code\"><pre><span class=\"line\">a</span><br>"
+            "<span class=\"line\">  x</span><br></pre></td></tr></table></figure>");
+  // hexo-util's stripIndent: the common indentation goes (before tabs are replaced)
+  EXPECT_EQ(highlight_code("    a\n      b\n", plain, tabs),
+            "<figure class=\"highlight plaintext\"><table><tr><td class=\"code\"><pre><span class=\"line\">a</span><br>"
+            "<span class=\"line\">  b</span><br></pre></td></tr></table></figure>");
 
   CodeBlock captioned;
   captioned.caption = "example.js";
@@ -162,6 +168,68 @@ TEST(Highlight, Options) {
   EXPECT_TRUE(highlight_code("1", captioned, {}).starts_with(
       "<figure class=\"highlight javascript\"><figcaption><span>example.js</span><a "
       "href=\"https://example.com/src\">source link</a></figcaption><table>"));
+}
+
+TEST(Highlight, WrapOffNeedsGutterOff) {
+  CodeBlock js;
+  js.lang = "js";
+  HighlightOptions nowrap;
+  nowrap.wrap = false;
+  // hexo-util: a gutter forces the <figure><table> wrapper back on
+  EXPECT_TRUE(highlight_code("x", js, nowrap).starts_with("<figure class=\"highlight js\"><table>"));
+  nowrap.line_number = false;
+  EXPECT_EQ(highlight_code("a\nb\n", js, nowrap), "<pre><code class=\"hljs js\">a\nb</code></pre>");
+}
+
+TEST(Highlight, PrismMarkup) {
+  HighlightOptions prism;
+  prism.prism = true;
+  CodeBlock js;
+  js.lang = "js";
+  EXPECT_EQ(highlight_code("const a = 1;\nx\n", js, prism),
+            "<pre class=\"line-numbers language-js\"><code class=\"language-js\"><span class=\"token keyword\">const</span> a = "
+            "<span class=\"token number\">1</span>;\nx<span aria-hidden=\"true\" class=\"line-numbers-rows\">"
+            "<span></span><span></span></span></code></pre>");
+  prism.line_number = false;
+  CodeBlock unknown;
+  unknown.lang = "nosuchlang";
+  EXPECT_EQ(highlight_code("a/b {x}", unknown, prism),
+            "<pre class=\"language-none\"><code class=\"language-none\">a&#x2F;b &#123;x&#125;</code></pre>");
+}
+
+TEST(Highlight, HighlightJsNesting) {
+  // template literals: one string span holding subst spans; params and Python def names marked
+  std::string js = html("```js\nfunction hi(name) {\n  return `${a}, ${b}!`;\n}\nconsole.log(1);\n```\n");
+  EXPECT_NE(js.find("<span class=\"title function_\">hi</span>(<span class=\"params\">name</span>)"), std::string::npos) << js;
+  EXPECT_NE(js.find("<span class=\"string\">`<span class=\"subst\">$&#123;a&#125;</span>, <span class=\"subst\">"
+                    "$&#123;b&#125;</span>!`</span>"),
+            std::string::npos)
+      << js;
+  EXPECT_NE(js.find("<span class=\"variable language_\">console</span>.<span class=\"title function_\">log</span>"),
+            std::string::npos)
+      << js;
+  std::string py = html("```python\ndef add(a, b):\n    return a\n```\n");
+  EXPECT_NE(py.find("<span class=\"keyword\">def</span> <span class=\"title function_\">add</span>(<span "
+                    "class=\"params\">a, b</span>):"),
+            std::string::npos)
+      << py;
+  // a template literal over two lines is closed and reopened per line
+  std::string multi = html("```js\nx = `a\nb`;\n```\n");
+  EXPECT_NE(multi.find("<span class=\"string\">`a</span></span><br><span class=\"line\"><span class=\"string\">b`</span>"),
+            std::string::npos)
+      << multi;
+}
+
+TEST(Highlight, Mermaid) {
+  Rendered r = render("```mermaid\ngraph TD\n  A-->B & C\n```\n", {});
+  EXPECT_TRUE(r.has_mermaid);
+  EXPECT_EQ(r.html, "<pre class=\"mermaid\">graph TD\n  A--&gt;B &amp; C\n</pre>\n\n");
+  Options off;
+  off.mermaid = false;
+  Rendered plain = render("```mermaid\ngraph TD\n```\n", off);
+  EXPECT_FALSE(plain.has_mermaid);
+  EXPECT_NE(plain.html.find("<figure class=\"highlight"), std::string::npos);
+  EXPECT_FALSE(render("```js\nx\n```\n", {}).has_mermaid);
 }
 
 TEST(Highlight, ThreadsEachGetTheirOwnRepository) {

@@ -138,13 +138,68 @@ TEST(Markdown, RawHtmlAndPlaceholdersSurvive) {
   EXPECT_EQ(html("a <script>x</script>\n"), "<p>a <script>x</script></p>\n");  // no tagfilter
 }
 
-TEST(Markdown, Footnotes) {
-  std::string out = html("x[^1]\n\n[^1]: The first footnote.\n");
+TEST(Markdown, FootnotesOffLikeHexo) {
+  // hexo-renderer-marked has no footnotes (spec §9.3): both lines stay text by default
+  EXPECT_EQ(html("x[^1] and y[^note].\n\n[^1]: The first footnote.\n[^note]: A named footnote.\n"),
+            "<p>x[^1] and y[^note].</p>\n<p>[^1]: The first footnote.<br>[^note]: A named footnote.</p>\n");
+  Options on;
+  on.footnotes = true;  // `marked.footnotes: true`
+  std::string out = html("x[^1]\n\n[^1]: The first footnote.\n", on);
   EXPECT_NE(out.find("class=\"footnotes\""), std::string::npos);
   EXPECT_NE(out.find("The first footnote."), std::string::npos);
+}
+
+TEST(Markdown, DescriptionLists) {
+  EXPECT_EQ(html("Term\n: Definition (description list)\n"), "<dl><dt>Term</dt><dd>Definition (description list)</dd></dl>");
+  EXPECT_EQ(html("Term\n: Def\n\nNext\n"), "<dl><dt>Term</dt><dd>Def</dd></dl><p>Next</p>\n");
   Options off;
-  off.footnotes = false;
-  EXPECT_EQ(html("x[^1]\n", off), "<p>x[^1]</p>\n");
+  off.description_lists = false;
+  EXPECT_EQ(html("Term\n: Def\n", off), "<p>Term<br>: Def</p>\n");
+  EXPECT_EQ(html("a: b\n"), "<p>a: b</p>\n");
+}
+
+TEST(Markdown, MathOffKeepsHexoText) {
+  // Hexo without a math plugin (spec §9.3): formulas are Markdown text
+  Rendered r = render("$a*b*c$ and $E=mc^2$\n", {});
+  EXPECT_FALSE(r.has_math);
+  EXPECT_EQ(r.html, "<p>$a<em>b</em>c$ and $E&#x3D;mc^2$</p>\n");
+}
+
+TEST(Markdown, MathProtectedFromMarkdown) {
+  Options o;
+  o.math = true;
+  Rendered r = render("Inline $a_b * c_d$ and \\(x_1 < y\\).\n", o);
+  EXPECT_TRUE(r.has_math);
+  EXPECT_EQ(r.html, "<p>Inline <span class=\"math inline\">\\(a_b * c_d\\)</span> and <span class=\"math inline\">\\(x_1 &lt; "
+                    "y\\)</span>.</p>\n");
+  // display math alone in its paragraph becomes a div; $$ may span lines
+  EXPECT_EQ(render("$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n", o).html,
+            "<div class=\"math display\">\\[\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n\\]</div>\n");
+  EXPECT_EQ(render("\\[x^2\\]\n", o).html, "<div class=\"math display\">\\[x^2\\]</div>\n");
+  EXPECT_EQ(render("see $$x$$ inline\n", o).html, "<p>see <span class=\"math display\">\\[x\\]</span> inline</p>\n");
+}
+
+TEST(Markdown, MathLeavesMoneyAndCodeAlone) {
+  Options o;
+  o.math = true;
+  Rendered money = render("Cost $5 and $3.\n", o);
+  EXPECT_FALSE(money.has_math);
+  EXPECT_EQ(money.html, "<p>Cost $5 and $3.</p>\n");
+  EXPECT_FALSE(render("a $ b $ c\n", o).has_math);        // spaces inside the dollars
+  EXPECT_FALSE(render("price \\$x$ y\n", o).has_math);     // escaped dollar
+  EXPECT_FALSE(render("`$x$` and\n\n```\n$y$\n```\n", o).has_math);
+  EXPECT_EQ(render("`$x$`\n", o).html, "<p><code>$x$</code></p>\n");
+  EXPECT_FALSE(render("$a\n\nb$\n", o).has_math);        // never across a blank line
+}
+
+TEST(Markdown, MathInHeadings) {
+  Options o;
+  o.math = true;
+  Rendered r = render("## Euler $e^{i\\pi}$\n", o);
+  ASSERT_EQ(r.headings.size(), 1u);
+  EXPECT_EQ(r.headings[0].text, "Euler e^{i\\pi}");
+  EXPECT_EQ(r.html.find("\xEE\x80"), std::string::npos) << r.html;  // no placeholder left, not even in the id
+  EXPECT_NE(r.html.find("<span class=\"math inline\">\\(e^{i\\pi}\\)</span></h2>"), std::string::npos) << r.html;
 }
 
 TEST(Markdown, IndentedCodeIsNotHighlighted) {

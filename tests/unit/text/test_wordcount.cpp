@@ -98,5 +98,15 @@ TEST(Wordcount, CountText) {
   EXPECT_EQ(e.words, 3u);
 }
 
+TEST(Wordcount, ReadingMinutes) {
+  EXPECT_EQ(reading_minutes({0, 0}), 1u);         // never below a minute
+  EXPECT_EQ(reading_minutes({300, 0}), 1u);
+  EXPECT_EQ(reading_minutes({1538, 0}), 5u);      // 5.13
+  EXPECT_EQ(reading_minutes({0, 690}), 3u);       // 690 / 230
+  EXPECT_EQ(reading_minutes({450, 345}), 3u);     // 1.5 + 1.5: CJK per character, words per word
+  EXPECT_EQ(reading_minutes({600, 0}, 200, 100), 3u);
+  EXPECT_EQ(reading_minutes(count_text("<p>依恋 is a deep bond</p>")), 1u);
+}
+
 } // namespace
 } // namespace haven::text

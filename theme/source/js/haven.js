@@ -25,6 +25,11 @@
     sync();
   }
 
+  // Task-list checkboxes from Markdown carry no label: name them by their item's text.
+  Array.prototype.forEach.call(document.querySelectorAll('.post-body li > input[type="checkbox"]:not([aria-label])'), function (box) {
+    box.setAttribute('aria-label', box.parentNode.textContent.trim().slice(0, 80));
+  });
+
   // Table of contents: mark the section being read.
   var links = Array.prototype.slice.call(document.querySelectorAll('.toc a.toc-link[href^="#"]'));
   if (!links.length) return;
