@@ -245,9 +245,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     std::string r = rel.generic_string();
     if (is_config_file(rel)) full = true;
     else if (r.starts_with("themes/")) {
-      auto parts = r.find("/layout/");
-      if (parts != std::string::npos) changed_templates.insert(r.substr(parts + 8));
-      else changed_templates.insert("*");  // languages, theme config: every page may change
+      auto layout = r.find("/layout/");
+      if (layout != std::string::npos) changed_templates.insert(r.substr(layout + 8));
+      else if (r.find("/source/") == std::string::npos) changed_templates.insert("*");  // languages, theme config
+      // theme source/ files are assets: copied again below, no page changes
     } else changed_sources.insert(r);
   }
   auto next = std::make_unique<State>();
