@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Deterministic Hexo-format corpus for benchmarks: node bench/gen-corpus.mjs N OUT_DIR
+// Deterministic Hexo-format corpus for benchmarks: node bench/gen-corpus.mjs N OUT_DIR [HUGO_DIR]
+// With HUGO_DIR, the same posts are also written as a Hugo site (content/posts/*.md with the same
+// titles, dates, tags, categories, bodies and URLs; config.toml for bench/hugo/themes/comparable).
 // Mixed Chinese and English posts with headings, lists, tables and code blocks (~40% of posts),
 // ~200 tags, 30 one- or two-level categories, dates spread over ten years, abbrlinks written in
 // the front matter as a migrated hexo-abbrlink blog has them. Same N → same bytes.
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [count = '1000', out = 'bench/corpus'] = process.argv.slice(2);
+const [count = '1000', out = 'bench/corpus', hugoOut] = process.argv.slice(2);
 const n = Number(count);
 
 // xorshift32: a fixed seed makes every run produce the same corpus
@@ -33,6 +35,39 @@ for (const p of parents) { categories.push([p]); categories.push([p, `${p} 子�
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'source/_posts'), { recursive: true });
+if (hugoOut) {
+  fs.rmSync(hugoOut, { recursive: true, force: true });
+  fs.mkdirSync(path.join(hugoOut, 'content/posts'), { recursive: true });
+  fs.mkdirSync(path.join(hugoOut, 'content/archives'), { recursive: true });
+  // Same pages as the Hexo side: paginated home and archives (10 per page), tag and category
+  // pages, one Atom-sized feed of 20 entries at the root, sitemap; no per-list feeds, no aliases.
+  fs.writeFileSync(path.join(hugoOut, 'config.toml'), `baseURL = "https://bench.example.com/"
+title = "Bench"
+languageCode = "zh-CN"
+theme = "comparable"
+paginate = 10
+disableAliases = true
+enableRobotsTXT = false
+disableKinds = ["taxonomy"]
+ignoreErrors = ["error-disable-taxonomy"]
+[permalinks]
+  posts = "/posts/:slug/"
+[taxonomies]
+  tag = "tags"
+  category = "categories"
+[outputs]
+  home = ["HTML", "RSS"]
+  section = ["HTML"]
+  taxonomy = ["HTML"]
+  term = ["HTML"]
+  page = ["HTML"]
+[services.rss]
+  limit = 20
+[markup.goldmark.renderer]
+  unsafe = true
+`);
+  fs.writeFileSync(path.join(hugoOut, 'content/archives/_index.md'), '---\ntitle: Archives\nlayout: archives\n---\n');
+}
 fs.writeFileSync(path.join(out, '_config.yml'), `title: Bench\nurl: https://bench.example.com\npermalink: posts/:abbrlink/\nper_page: 10\nlanguage: zh-CN\nfeed:\n  type: atom\nsitemap:\n  path: sitemap.xml\n`);
 
 const start = Date.UTC(2015, 0, 1);
@@ -55,5 +90,10 @@ for (let i = 0; i < n; i++) {
   }
   const fm = `---\ntitle: ${title}\nabbrlink: ${10000 + i}\ndate: ${d}\ntags:\n${postTags.map((t) => `  - ${t}`).join('\n')}\ncategories:\n${cat.map((c) => `  - ${c}`).join('\n')}\n---\n\n`;
   fs.writeFileSync(path.join(out, 'source/_posts', `post-${String(i).padStart(6, '0')}.md`), fm + body);
+  if (hugoOut) {
+    // Hexo categories are a path (parent, child): the post is listed under both, as Hugo terms
+    const hfm = `---\ntitle: "${title}"\nslug: "${10000 + i}"\ndate: ${d.replace(' ', 'T')}\ntags:\n${postTags.map((t) => `  - "${t}"`).join('\n')}\ncategories:\n${cat.map((c) => `  - "${c}"`).join('\n')}\n---\n\n`;
+    fs.writeFileSync(path.join(hugoOut, 'content/posts', `post-${String(i).padStart(6, '0')}.md`), hfm + body.replace('<!-- more -->', '<!--more-->'));
+  }
 }
-console.log(`wrote ${n} posts to ${out}`);
+console.log(`wrote ${n} posts to ${out}${hugoOut ? ` and ${hugoOut}` : ''}`);

@@ -18,5 +18,6 @@ export function loadCorpus(dir) {
 // Whether `post` is relevant to `query` under the query's rule (see make-queries.mjs).
 export function isRelevant(query, post) {
   if (query.rule === 'title') return query.relevant.includes(post.n);
+  if (query.rule === 'none') return false;
   return query.q.toLowerCase().split(/\s+/).filter(Boolean).every((part) => post.text.includes(part));
 }

@@ -3,6 +3,8 @@
 //
 //   (cd bench/search && npm ci)     # pagefind + playwright-core, local to this folder
 //   HAVEN_BIN=build/haven node bench/search/run.mjs [POSTS] [CORPUS_DIR]
+//   HAVEN_BIN=build/haven node bench/search/run.mjs --cjk [POSTS] [CORPUS_DIR]   (CJK substring set)
+//   HAVEN_BIN=build/haven node bench/search/run.mjs --fortune [PER_POST] [CORPUS_DIR]   (real text; fortunes-zh)
 //
 // Measures, for POSTS generated posts (default 10000, bench/gen-corpus.mjs):
 //  - index build time: Haven = `haven build` with the index minus without it (best of 2 each);
@@ -12,7 +14,7 @@
 //    code and index data apart, for every query of queries.json;
 //  - recall@10 on queries.json (see make-queries.mjs for the relevance rules).
 // Prints a Markdown report; also writes it to $OUT (default build/bench/search/report.md).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -21,14 +23,20 @@ import { isRelevant, loadCorpus } from './make-queries-lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const posts = Number(process.argv[2] || 10000);
-const corpus = path.resolve(process.argv[3] || path.join(repo, 'build', 'bench', 'search', `corpus-${posts}`));
+const args = process.argv.slice(2);
+// --cjk: the CJK substring set (gen-cjk-corpus.mjs, cjk-queries.json); --fortune: real Chinese
+// text from Debian's fortunes-zh (gen-fortune-corpus.mjs, fortune-queries.json)
+const mode = args[0] === '--cjk' ? 'cjk' : args[0] === '--fortune' ? 'fortune' : 'generated';
+if (mode !== 'generated') args.shift();
+const posts = Number(args[0] || { generated: 10000, cjk: 60, fortune: 8 }[mode]); // fortune: entries per post
+const corpus = path.resolve(args[1] || path.join(repo, 'build', 'bench', 'search', `${mode}-${posts}`));
 const bin = path.resolve(process.env.HAVEN_BIN || path.join(repo, 'build', 'haven'));
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const out = process.env.OUT || path.join(repo, 'build', 'bench', 'search', 'report.md');
+const out = process.env.OUT || path.join(repo, 'build', 'bench', 'search', `report-${mode}.md`);
 const pagefindBin = path.join(here, 'node_modules', '.bin', 'pagefind');
 const { chromium } = await import(path.join(here, 'node_modules', 'playwright-core', 'index.mjs'));
-const querySet = JSON.parse(fs.readFileSync(path.join(here, 'queries.json'), 'utf8'));
+const queryFile = mode === 'generated' ? 'queries.json' : `${mode}-queries.json`;
+const querySet = JSON.parse(fs.readFileSync(path.join(here, queryFile), 'utf8'));
 
 const log = (...a) => console.error(...a);
 const now = () => Number(process.hrtime.bigint() / 1000000n);
@@ -41,7 +49,8 @@ function timed(fn) {
 // ---- corpus and builds ----
 if (!fs.existsSync(path.join(corpus, '_config.yml'))) {
   log(`generating ${posts} posts in ${corpus}`);
-  execFileSync('node', [path.join(repo, 'bench', 'gen-corpus.mjs'), String(posts), corpus], { stdio: 'inherit' });
+  if (mode !== 'generated') execFileSync('node', [path.join(here, `gen-${mode}-corpus.mjs`), corpus, String(posts)], { stdio: 'inherit' });
+  else execFileSync('node', [path.join(repo, 'bench', 'gen-corpus.mjs'), String(posts), corpus], { stdio: 'inherit' });
 }
 const cfg = (name, text) => {
   fs.writeFileSync(path.join(corpus, name), text);
@@ -51,7 +60,14 @@ const cfg = (name, text) => {
 const dbHtml = cfg('_bench_searchdb_html.yml', 'search:\n  path: search.xml\n  field: post\n  content: true\n  format: html\n');
 const dbText = cfg('_bench_searchdb_text.yml', 'search:\n  path: search.json\n  field: post\n  content: true\n  format: striptags\n');
 const off = cfg('_bench_index_off.yml', 'haven_search:\n  enable: false\n');
-const build = (...configs) => execFileSync(bin, ['build', corpus, '--config', ['_config.yml', ...configs].join(',')], { stdio: ['ignore', 'ignore', 'inherit'] });
+// `haven build --metrics`: wall time, and its `generate` phase (feeds, search data, the index)
+const build = (...configs) => {
+  const t = now();
+  const r = spawnSync(bin, ['build', corpus, '--metrics', '--config', ['_config.yml', ...configs].join(',')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`haven build failed:\n${r.stderr}`);
+  const m = /generate\s+([\d.]+) ms/.exec(r.stdout + r.stderr);
+  return { wall: now() - t, generate: m ? Number(m[1]) : NaN };
+};
 const pub = path.join(corpus, 'public');
 
 log('building without the index (x2), with it (x2)');
@@ -59,9 +75,9 @@ const withoutIndex = [];
 const withIndex = [];
 for (let i = 0; i < 2; i++) {
   fs.rmSync(pub, { recursive: true, force: true });
-  withoutIndex.push(timed(() => build(dbHtml, off)));
+  withoutIndex.push(build(dbHtml, off));
   fs.rmSync(pub, { recursive: true, force: true });
-  withIndex.push(timed(() => build(dbHtml)));
+  withIndex.push(build(dbHtml));
 }
 const xmlBytes = fs.statSync(path.join(pub, 'search.xml')).size;
 build(dbText); // adds search.json (striptags) beside, index unchanged
@@ -152,9 +168,12 @@ for (const [name, fn] of Object.entries(engines)) {
     const bytes = counting;
     counting = null;
     await context.close();
-    const relevantShown = results.filter((r) => { const p = byNumber.get(numberOf(r.title)); return p && isRelevant(q, p); }).length;
-    const recall = relevantShown / Math.min(10, q.relevantCount);
-    report[name].push({ id: q.id, q: q.q, lang: q.lang, rule: q.rule, results: results.length, recall, ms, ...bytes, first: results[0]?.title });
+    const rel = results.map((r) => { const p = byNumber.get(numberOf(r.title)); return !!p && isRelevant(q, p); });
+    const relevantShown = rel.filter(Boolean).length;
+    const recall = q.relevantCount ? relevantShown / Math.min(10, q.relevantCount) : null;
+    const precision = results.length ? relevantShown / results.length : null;
+    const rr = rel.indexOf(true) >= 0 ? 1 / (rel.indexOf(true) + 1) : 0;
+    report[name].push({ id: q.id, q: q.q, lang: q.lang, rule: q.rule, results: results.length, recall, precision, rr, ms, ...bytes, first: results[0]?.title });
   }
 }
 await browser.close();
@@ -166,10 +185,12 @@ const mean = (a) => a.reduce((x, y) => x + y, 0) / (a.length || 1);
 const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))]; };
 const best = (a) => Math.min(...a);
 const lines = [];
-lines.push(`# Search benchmark: ${posts} posts`, '');
-lines.push(`Corpus: \`node bench/gen-corpus.mjs ${posts}\`; queries: bench/search/queries.json (${querySet.queries.length}); Pagefind ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'pagefind', 'package.json'), 'utf8')).version} with \`--glob "posts/**/*.html"\`.`, '');
+lines.push(`# Search benchmark: ${corpusPosts.length} posts (${mode} corpus)`, '');
+lines.push(`Corpus: \`node ${mode === 'generated' ? 'bench/gen-corpus.mjs' : `bench/search/gen-${mode}-corpus.mjs DIR`} ${posts}\`; queries: bench/search/${queryFile} (${querySet.queries.length}); Pagefind ${JSON.parse(fs.readFileSync(path.join(here, 'node_modules', 'pagefind', 'package.json'), 'utf8')).version} with \`--glob "posts/**/*.html"\`.`, '');
 lines.push('| | Haven | Pagefind |', '|---|---:|---:|');
-lines.push(`| index build time (best of 2) | ${((best(withIndex) - best(withoutIndex)) / 1000).toFixed(2)} s (build ${(best(withIndex) / 1000).toFixed(1)} s with, ${(best(withoutIndex) / 1000).toFixed(1)} s without) | ${(best(pagefindTimes) / 1000).toFixed(2)} s (separate run over the built HTML) |`);
+const gen = (a) => best(a.map((x) => x.generate));
+const wall = (a) => best(a.map((x) => x.wall));
+lines.push(`| index build time (best of 2) | ${((gen(withIndex) - gen(withoutIndex)) / 1000).toFixed(2)} s (\`generate\` phase with minus without; whole build ${(wall(withIndex) / 1000).toFixed(1)} s with, ${(wall(withoutIndex) / 1000).toFixed(1)} s without) | ${(best(pagefindTimes) / 1000).toFixed(2)} s (separate run over the built HTML) |`);
 lines.push(`| index data on disk | ${kb(havenSize.bytes)} in ${havenSize.files - 1} files | ${kb(pagefindSize.bytes)} |`);
 lines.push(`| client code on disk | ${kb(havenSize.code)} | ${kb(pagefindSize.code)} |`);
 lines.push(`| index data / searchdb search.xml (html, ${kb(xmlBytes)}) | ${(100 * havenSize.bytes / xmlBytes).toFixed(1)} % | ${(100 * pagefindSize.bytes / xmlBytes).toFixed(1)} % |`);
@@ -180,15 +201,26 @@ for (const [label, f] of [['first query, index data: median', (r) => pct(r.map((
   lines.push(`| ${label} | ${kb(f(report.haven))} | ${kb(f(report.pagefind))} |`);
 }
 lines.push(`| first query time in the browser, median (local server) | ${pct(report.haven.map((x) => x.ms), 0.5)} ms | ${pct(report.pagefind.map((x) => x.ms), 0.5)} ms |`);
-for (const [label, pred] of [['all', () => true], ['Chinese', (q) => q.lang === 'zh'], ['English', (q) => q.lang === 'en'], ['mixed', (q) => q.lang === 'mixed'], ['exact titles', (q) => q.rule === 'title']]) {
+for (const [label, pred] of [['all', () => true], ['Chinese', (q) => q.lang === 'zh'], ['English', (q) => q.lang === 'en'], ['mixed', (q) => q.lang === 'mixed'], ['CJK set', (q) => q.lang === 'cjk'], ['exact titles', (q) => q.rule === 'title']]) {
   const h = report.haven.filter(pred);
   const p = report.pagefind.filter(pred);
-  lines.push(`| recall@10, ${label} (${h.length} queries) | ${mean(h.map((x) => x.recall)).toFixed(3)} | ${mean(p.map((x) => x.recall)).toFixed(3)} |`);
+  const r = (a) => a.filter((x) => x.recall !== null);
+  if (!r(h).length) continue;
+  lines.push(`| recall@10, ${label} (${r(h).length} queries) | ${mean(r(h).map((x) => x.recall)).toFixed(3)} | ${mean(r(p).map((x) => x.recall)).toFixed(3)} |`);
 }
-lines.push('', '## Per query', '', '| # | query | Haven recall | Haven data | Pagefind recall | Pagefind data |', '|---:|---|---:|---:|---:|---:|');
+{
+  const prec = (a) => a.filter((x) => x.precision !== null && x.rule === 'contains');
+  lines.push(`| precision@10, "contains" queries | ${mean(prec(report.haven).map((x) => x.precision)).toFixed(3)} | ${mean(prec(report.pagefind).map((x) => x.precision)).toFixed(3)} |`);
+  const titles = (a) => a.filter((x) => x.rule === 'title');
+  if (titles(report.haven).length) lines.push(`| MRR of the exact title (${titles(report.haven).length} queries) | ${mean(titles(report.haven).map((x) => x.rr)).toFixed(3)} | ${mean(titles(report.pagefind).map((x) => x.rr)).toFixed(3)} |`);
+  const none = (a) => a.filter((x) => x.rule === 'none');
+  lines.push(`| false hits: results for ${none(report.haven).length} strings that occur nowhere (lower is better) | ${none(report.haven).reduce((t, x) => t + x.results, 0)} | ${none(report.pagefind).reduce((t, x) => t + x.results, 0)} |`);
+}
+lines.push('', '## Per query', '', '| # | query | Haven recall (results) | Haven data | Pagefind recall (results) | Pagefind data |', '|---:|---|---:|---:|---:|---:|');
 report.haven.forEach((h, i) => {
   const p = report.pagefind[i];
-  lines.push(`| ${h.id} | ${h.q} | ${h.recall.toFixed(2)} (${h.results}) | ${kb(h.data)} | ${p.recall.toFixed(2)} (${p.results}) | ${kb(p.data)} |`);
+  const cell = (x) => `${x.recall === null ? '–' : x.recall.toFixed(2)} (${x.results})`;
+  lines.push(`| ${h.id} | ${h.q} | ${cell(h)} | ${kb(h.data)} | ${cell(p)} | ${kb(p.data)} |`);
 });
 const text = lines.join('\n') + '\n';
 fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -107,6 +107,10 @@ std::optional<site::BuildReport> run_build(site::BuildOptions options, bool metr
               s.files_written, s.files_unchanged, s.files_removed);
   if (metrics) {
     for (const auto& p : s.phases) std::printf("  %-12s %8.1f ms\n", p.name.c_str(), p.ms);
+    std::printf("  counts: %zu posts, %zu pages, %zu bodies rendered, %zu pages rendered, %zu files (%.1f MB): "
+                "%zu written, %zu unchanged, %zu removed\n",
+                s.posts, s.pages, s.bodies_rendered, s.pages_rendered, s.files_total,
+                static_cast<double>(s.bytes_total) / 1e6, s.files_written, s.files_unchanged, s.files_removed);
   }
   return std::move(*result);
 }

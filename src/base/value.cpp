@@ -79,6 +79,7 @@ Value::Value(Object o) : m_kind(Kind::Object), m_object(std::make_shared<const O
 Value::Value(std::shared_ptr<const Array> a) : m_kind(Kind::Array), m_array(std::move(a)) {}
 Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_object(std::move(o)) {}
 Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_native(std::move(n)) {}
+Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe), m_string(std::move(s)) {}
 
 const std::string& Value::as_string() const { return m_string ? *m_string : k_empty_string; }
 const Array& Value::as_array() const { return m_array ? *m_array : k_empty_array; }

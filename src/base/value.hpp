@@ -83,6 +83,9 @@ public:
   Value(std::shared_ptr<const Array> a);
   Value(std::shared_ptr<const Object> o);
   Value(std::shared_ptr<const Native> n);
+  // A string shared with its owner, not copied (an aliasing shared_ptr into a larger object
+  // keeps that object alive); `safe` as for Value::safe.
+  Value(std::shared_ptr<const std::string> s, bool safe);
   // A point in time as milliseconds since the Unix epoch (UTC), like a JavaScript Date.
   static Value date(double epoch_ms) { Value v; v.m_kind = Kind::Date; v.m_num = epoch_ms; return v; }
   // A string already escaped for HTML (`safe` filter); the mark travels with the value.

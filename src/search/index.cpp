@@ -42,26 +42,31 @@ struct DocTerms {
 };
 
 DocTerms collect(const Document& d) {
-  std::unordered_map<std::string, size_t, TermHash, std::equal_to<>> at;
+  // keys are views into the normalized strings below, which outlive the map
+  std::string body = normalize(d.text);
+  std::string title = normalize(d.title);
+  std::vector<std::string> headings;
+  for (const auto& h : d.headings) headings.push_back(normalize(h));
+  std::vector<std::string> filters;
+  for (const auto& t : d.tags) filters.push_back("#t:" + normalize(t));  // '#' never occurs in a text token
+  for (const auto& c : d.categories) filters.push_back("#c:" + normalize(c));
+
+  std::unordered_map<std::string_view, uint32_t> at;
+  at.reserve(1024);  // a typical post has a few hundred distinct tokens
   DocTerms out;
   auto slot = [&](std::string_view t) -> DocTerm& {
-    auto it = at.find(t);
-    if (it == at.end()) {
-      it = at.emplace(std::string(t), out.terms.size()).first;
-      out.terms.push_back({std::string(t), 0, 0});
-    }
+    auto [it, fresh] = at.try_emplace(t, static_cast<uint32_t>(out.terms.size()));
+    if (fresh) out.terms.push_back({std::string(t), 0, 0});
     return out.terms[it->second];
   };
-  for_each_token(d.text, [&](std::string_view t, TokenKind) {
+  for_each_token(body, [&](std::string_view t, TokenKind) {
     ++slot(t).tf;
     ++out.length;
-  });
-  for_each_token(d.title, [&](std::string_view t, TokenKind) { slot(t).flags |= k_flag_title; });
-  for (const auto& h : d.headings)
-    for_each_token(h, [&](std::string_view t, TokenKind) { slot(t).flags |= k_flag_heading; });
-  // filters: one token per tag and per category name; '#' never occurs inside a text token
-  for (const auto& t : d.tags) slot("#t:" + normalize(t));
-  for (const auto& c : d.categories) slot("#c:" + normalize(c));
+  }, true);
+  for_each_token(title, [&](std::string_view t, TokenKind) { slot(t).flags |= k_flag_title; }, true);
+  for (const auto& h : headings)
+    for_each_token(h, [&](std::string_view t, TokenKind) { slot(t).flags |= k_flag_heading; }, true);
+  for (const auto& f : filters) slot(f);
   return out;
 }
 
@@ -109,6 +114,41 @@ std::string_view cut_utf8(std::string_view s, size_t limit) {
 
 std::string hex16(uint64_t h) { return fmt::format("{:016x}", h); }
 
+// Runs fn(i) for i in [0, n) on up to 8 threads (the index build's costly loops are independent
+// per item; 8 bounds the threads on big machines, where the rest of the build runs alongside).
+template <typename Fn>
+void parallel_for(size_t n, Fn&& fn) {
+  std::atomic<size_t> next{0};
+  unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<std::jthread> pool;
+  for (unsigned w = 1; w < workers; ++w)
+    pool.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+    });
+  for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+}
+
+// The document file: what a result shows (gzip JSON, see README.md).
+std::string document_file(const Document& d, const Options& options) {
+  std::string o = "{\"u\":";
+  put_json_string(o, d.url);
+  o += ",\"t\":";
+  put_json_string(o, d.title);
+  if (!std::isnan(d.date_ms)) o += fmt::format(",\"d\":{}", static_cast<int64_t>(d.date_ms));
+  o += ",\"g\":";
+  put_json_strings(o, d.tags);
+  o += ",\"c\":";
+  put_json_strings(o, d.categories);
+  o += ",\"h\":";
+  put_json_strings(o, d.headings);
+  o += ",\"b\":";
+  std::string_view kept = cut_utf8(d.text, options.excerpt_bytes);
+  put_json_string(o, kept);
+  if (kept.size() < d.text.size()) o += ",\"x\":1";  // the text was cut: matches may lie past it
+  o += "}";
+  return gzip(o);
+}
+
 }  // namespace
 
 Options parse_options(const base::Value& config) {
@@ -121,13 +161,14 @@ Options parse_options(const base::Value& config) {
   auto num = [&](std::string_view key, size_t fallback, size_t minimum) {
     base::Value v = config.get(key);
     if (!v.is_number() || !(v.as_number() >= 0)) return fallback;
-    return std::max(minimum, static_cast<size_t>(v.as_number()));
+    // 2^40 caps absurd values before the conversion (a double past SIZE_MAX would be undefined)
+    return std::max(minimum, static_cast<size_t>(std::min(v.as_number(), 1099511627776.0)));
   };
   base::Value enable = config.get("enable");
   if (!enable.is_nullish()) o.enable = enable.truthy();
   o.shard_bytes = num("shard_size", o.shard_bytes, 1024);         // below 1 KiB, files outweigh bytes
   o.excerpt_bytes = num("excerpt_length", o.excerpt_bytes, 256);  // enough for one excerpt window
-  o.prefix_shards = num("prefix_shards", o.prefix_shards, 1);
+  o.prefix_shards = num("prefix_shards", o.prefix_shards, 1);   // a prefix query needs its own shard
   return o;
 }
 
@@ -147,17 +188,13 @@ std::vector<File> build_index(const std::vector<Document>& input, const Options&
   });
   const size_t n = order.size();
 
-  // Tokenize in parallel (the costly part: NFKC over every body).
+  // Tokenize and write the document files in parallel (the costly part: NFKC and gzip).
   std::vector<DocTerms> per_doc(n);
-  {
-    std::atomic<size_t> next{0};
-    unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-    std::vector<std::jthread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;) per_doc[i] = collect(input[order[i]]);
-      });
-  }
+  std::vector<std::string> doc_files(n);
+  parallel_for(n, [&](size_t i) {
+    per_doc[i] = collect(input[order[i]]);
+    doc_files[i] = document_file(input[order[i]], options);
+  });
 
   double total_length = 0;
   for (const auto& d : per_doc) total_length += d.length;
@@ -189,23 +226,20 @@ std::vector<File> build_index(const std::vector<Document>& input, const Options&
   // UTF-8 byte order is code point order, which the client reproduces
   std::sort(terms.begin(), terms.end(), [](auto* a, auto* b) { return a->first < b->first; });
 
-  // shards
-  std::vector<std::pair<std::string, std::string>> shard_list;  // first token, file
-  std::string raw, first, prev;
+  // shards: cut in token order, then compressed in parallel
+  std::vector<std::pair<std::string, std::string>> shards;  // first token, raw bytes
+  std::string first, prev, body;
   size_t count = 0;
-  std::string body;
   auto flush = [&] {
     if (count == 0) return;
     std::string data;
     put_varint(data, count);
     data += body;
-    std::string gz = gzip(data);
-    std::string path = "s/" + hex16(base::content_hash(gz)) + ".bin";
-    shard_list.emplace_back(first, path);
-    files.push_back({"search/" + path, std::move(gz)});
+    shards.emplace_back(first, std::move(data));
     body.clear();
     count = 0;
   };
+  std::string list;
   for (auto* t : terms) {
     const std::string& tok = t->first;
     if (count == 0) {
@@ -218,7 +252,7 @@ std::vector<File> build_index(const std::vector<Document>& input, const Options&
     put_varint(body, tok.size() - shared);
     body.append(tok, shared);
     put_varint(body, t->second.size());
-    std::string list;
+    list.clear();
     uint32_t last = 0;
     for (size_t i = 0; i < t->second.size(); ++i) {
       const Posting& p = t->second[i];
@@ -233,26 +267,15 @@ std::vector<File> build_index(const std::vector<Document>& input, const Options&
     if (body.size() >= options.shard_bytes) flush();
   }
   flush();
-
-  // documents: what a result shows
-  for (size_t id = 0; id < n; ++id) {
-    const Document& d = input[order[id]];
-    std::string o = "{\"u\":";
-    put_json_string(o, d.url);
-    o += ",\"t\":";
-    put_json_string(o, d.title);
-    if (!std::isnan(d.date_ms)) o += fmt::format(",\"d\":{}", static_cast<int64_t>(d.date_ms));
-    o += ",\"g\":";
-    put_json_strings(o, d.tags);
-    o += ",\"c\":";
-    put_json_strings(o, d.categories);
-    o += ",\"h\":";
-    put_json_strings(o, d.headings);
-    o += ",\"b\":";
-    put_json_string(o, cut_utf8(d.text, options.excerpt_bytes));
-    o += "}";
-    files.push_back({fmt::format("search/d/{}.bin", id), gzip(o)});
+  std::vector<std::string> shard_files(shards.size());
+  parallel_for(shards.size(), [&](size_t i) { shard_files[i] = gzip(shards[i].second); });
+  std::vector<std::pair<std::string, std::string>> shard_list;  // first token, file
+  for (size_t i = 0; i < shards.size(); ++i) {
+    std::string path = "s/" + hex16(base::content_hash(shard_files[i])) + ".bin";
+    shard_list.emplace_back(shards[i].first, path);
+    files.push_back({"search/" + path, std::move(shard_files[i])});
   }
+  for (size_t id = 0; id < n; ++id) files.push_back({fmt::format("search/d/{}.bin", id), std::move(doc_files[id])});
 
   // manifest
   std::string m = fmt::format("{{\"format\":1,\"docs\":{},\"prefixShards\":{},\"shards\":[", n, options.prefix_shards);

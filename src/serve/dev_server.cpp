@@ -169,7 +169,7 @@ struct DevServer::Impl {
   explicit Impl(DevServerOptions o) : options(std::move(o)), site(options.build) {}
 
   void publish_snapshot() {
-    auto copy = std::make_shared<const Outputs>(site.outputs());  // bytes are shared, not copied
+    auto copy = site.shared_outputs();  // the map itself is shared, not copied
     std::unique_lock lock(snapshot_mutex);
     snapshot = std::move(copy);
   }

@@ -1,18 +1,139 @@
 #include "site/build.hpp"
 
+#include <sys/stat.h>
+
+#include <chrono>
+#include <optional>
+
+#include "base/hash.hpp"
+#include "config/config.hpp"
+#include "content/sources.hpp"
 #include "site/site.hpp"
 
 namespace haven::site {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+struct Fingerprint {
+  uint64_t h = 0x6a09e667f3bcc909ull;
+  void add(std::string_view s) { h = base::content_hash(s, h); }
+  void add(uint64_t v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
+  // A file's identity: size, mtime and inode change whenever it is written or replaced.
+  void add_file(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return add(uint64_t{0});
+    add(static_cast<uint64_t>(st.st_size));
+    add(static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec));
+    add(static_cast<uint64_t>(st.st_ino));
+  }
+};
+
+// Everything a build reads: Haven itself, the options, the config files, every source file and
+// every site theme file (by identity, not content), and the hour of the build (sitemaps show the
+// day; date() with no argument the build time). Two builds with the same fingerprint write the
+// same output, except for a future post's date passing (OutputManifest::valid_until_ms).
+uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig& cfg, const fs::path& out_dir) {
+  Fingerprint f;
+  f.add("haven " HAVEN_VERSION);
+  f.add_file("/proc/self/exe");
+  f.add(out_dir.string());
+  f.add(static_cast<uint64_t>(options.drafts) | (options.future ? 2u : 0u) | (options.future.value_or(false) ? 4u : 0u));
+  f.add(options.process_zone);
+  const double now = std::isnan(options.now_ms)
+                         ? static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count())
+                         : options.now_ms;
+  f.add(static_cast<uint64_t>(std::isnan(options.now_ms) ? std::floor(now / 3600000) : now));
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(options.site_dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with("_config")) { f.add(name); f.add_file(e.path()); }
+  }
+  for (const auto& c : options.config_files) { f.add(c); f.add_file(options.site_dir / c); }
+  for (const auto& s : content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg)) {
+    f.add(s.rel);
+    f.add(static_cast<uint64_t>(s.kind));
+    f.add_file(s.abs);
+  }
+  fs::path themes = options.site_dir / "themes";
+  if (fs::is_directory(themes, ec)) {
+    for (auto it = fs::recursive_directory_iterator(themes, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      f.add(it->path().string());
+      f.add_file(it->path());
+    }
+  }
+  return f.h;
+}
+
+} // namespace
+
 std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const BuildOptions& options) {
-  Site site(options);
+  auto start = Clock::now();
+  // Nothing changed since the last build, and its output is still there as written: keep it.
+  OutputManifest manifest;
+  auto cfg = config::load_site_config(options.site_dir, options.config_files);
+  if (cfg) {
+    fs::path out_dir = options.output_dir.empty() ? options.site_dir / cfg->str("public_dir", "public") : options.output_dir;
+    manifest.inputs = input_fingerprint(options, *cfg, out_dir);
+    auto previous = read_manifest(out_dir);
+    double now = std::isnan(options.now_ms)
+                     ? static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count())
+                     : options.now_ms;
+    if (previous && previous->inputs == manifest.inputs && now < previous->valid_until_ms &&
+        output_intact(out_dir, *previous)) {
+      BuildReport report;
+      report.output_dir = out_dir;
+      report.stats.posts = previous->posts;
+      report.stats.pages = previous->pages;
+      report.stats.files_total = previous->files.size();
+      report.stats.files_unchanged = previous->files.size();
+      for (const auto& [path, e] : previous->files) report.stats.bytes_total += e.size;
+      report.stats.ms = since_ms(start);
+      report.stats.phases.push_back({"unchanged", report.stats.ms});
+      return report;
+    }
+    if (previous) manifest.files = std::move(previous->files);
+  }
+
+  // Pages go to the new output tree as soon as they are rendered, so the build never holds the
+  // whole site's HTML in memory. Where the output goes is known once the config is loaded.
+  std::optional<OutputWriter> writer;
+  BuildOptions streaming = options;
+  streaming.one_shot = true;
+  if (cfg) {
+    fs::path out_dir = options.output_dir.empty() ? options.site_dir / cfg->str("public_dir", "public") : options.output_dir;
+    writer.emplace(out_dir, &manifest);
+    streaming.stream_page = [&writer](const std::string& path, std::string bytes, const std::string& origin,
+                                      bool generated) -> base::Result<void> {
+      OutputFile file{std::make_shared<const std::string>(std::move(bytes)), {}, origin, generated, false};
+      return writer->put(path, file);
+    };
+  }
+  Site site(streaming);
   auto report = site.build();
   if (!report) return report;
-  auto committed = commit_output(report->output_dir, site.outputs());
+  auto write_start = Clock::now();
+  manifest.valid_until_ms = report->valid_until_ms;
+  manifest.posts = report->stats.posts;
+  manifest.pages = report->stats.pages;
+  manifest.rendered = report->stats.pages_rendered;
+  if (!writer) writer.emplace(report->output_dir, &manifest);  // the same folder Site computed
+  auto committed = writer->commit(site.outputs());
   if (!committed) return std::unexpected(std::vector<base::Diagnostic>{committed.error()});
   report->stats.files_written = committed->written;
   report->stats.files_unchanged = committed->unchanged;
   report->stats.files_removed = committed->removed;
+  report->stats.phases.push_back({"write", since_ms(write_start)});
+  report->stats.ms = since_ms(start);
   return report;
 }
 

@@ -24,6 +24,15 @@ struct BuildOptions {
   double now_ms = NAN;                     // build time; NaN = the clock
   // Called between phases so the CLI can show progress; may be empty.
   std::function<void(std::string_view phase)> on_phase;
+  // The Site is built once and never rebuilt (`haven build`): documents are moved, not kept
+  // for a later rebuild, which saves a copy of every file's text.
+  bool one_shot = false;
+  // When set, each rendered page (whose output path no other page shares) is handed to it at
+  // once with its path under the output folder, and not kept in memory: Site::outputs() then
+  // lists it without bytes (OutputFile::streamed). `haven build` writes pages this way; `haven
+  // serve` keeps them. Called from several threads at once.
+  std::function<base::Result<void>(const std::string& path, std::string bytes, const std::string& origin,
+                                   bool generated)> stream_page;
 };
 
 struct PhaseTime {
@@ -40,18 +49,23 @@ struct BuildStats {
   size_t files_written = 0;    // files whose bytes changed
   size_t files_unchanged = 0;  // files left as they were
   size_t files_removed = 0;    // stale files of the previous output
+  uint64_t bytes_total = 0;    // bytes of all files in the output
   double ms = 0;               // wall time of the whole build
   std::vector<PhaseTime> phases;
 };
 
 struct BuildReport {
   BuildStats stats;
+  double valid_until_ms = INFINITY;  // the earliest future post's date when `future` is off: the
+                                     // output changes by itself then
   std::vector<base::Diagnostic> warnings;
   std::filesystem::path output_dir;
 };
 
-// Builds the site; on any error nothing in the output folder changes and every error found in
-// the failing phase is returned (sorted by file and position).
+// Builds the site and writes it (Site::build, then commit_output); on any error nothing in the
+// output folder changes and every error found in the failing phase is returned (sorted by file
+// and position). When nothing the build reads changed since the last build and its output is
+// untouched (see output.hpp's OutputManifest), the output is kept as it is without rendering.
 std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const BuildOptions& options);
 
 } // namespace haven::site

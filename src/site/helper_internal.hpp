@@ -57,7 +57,7 @@ std::string relative_url(std::string_view from, std::string_view to);
 // The text of an HTML-ish argument: a string as is, or an object's `content` (post objects).
 std::string content_of(const base::Value& v);
 
-// Registers list_categories, list_tags, list_archives, tagcloud, paginator and toc.
+// Registers list_categories, list_tags, list_archives, list_posts, tagcloud, paginator and toc.
 void register_list_helpers(tmpl::Engine& engine, const SiteModel& site);
 // Registers open_graph, feed_tag, meta_generator, word counts and reading times.
 void register_meta_helpers(tmpl::Engine& engine, const SiteModel& site);

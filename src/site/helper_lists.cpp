@@ -1,5 +1,5 @@
 // Hexo's list helpers with their markup (hexo/dist/plugins/helper/*): paginator, toc,
-// list_categories, list_tags, list_archives, tagcloud.
+// list_categories, list_tags, list_archives, list_posts, tagcloud.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "site/helper_internal.hpp"
+#include "site/render_tracking.hpp"
 #include "text/collate.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
@@ -570,6 +571,35 @@ std::string list_archives_html(CallContext& ctx, const SiteModel& site, const Op
   return result;
 }
 
+// hexo/dist/plugins/helper/list_posts.js: the newest `amount` posts (default 6) as a list, or
+// joined by `separator` when `style` is not "list". Only date order (the default) is supported.
+std::string list_posts_html(CallContext& ctx, const SiteModel& site, const Options& o) {
+  if (site.posts.empty()) return {};
+  std::string style = style_of(o);
+  std::string separator = o.has("separator") ? o.get("separator").to_string() : ", ";
+  std::string cls = esc(o.str("class", "post"));
+  bool ascending = o.str("order", "-1") == "1";
+  size_t amount = static_cast<size_t>(std::max(0.0, o.num("amount", 6)));
+  size_t n = std::min(amount, site.posts.size());
+  // site.posts is newest first (ties in source order)
+  auto at = [&](size_t k) -> const content::Document& { return site.post(ascending ? site.posts.size() - 1 - k : k); };
+  std::string result;
+  if (style == "list") result += fmt::format("<ul class=\"{}-list\">", cls);
+  for (size_t k = 0; k < n; ++k) {
+    const auto& post = at(k);
+    const std::string& title = post.title.empty() ? post.slug : post.title;
+    if (style == "list") {
+      result += fmt::format("<li class=\"{}-list-item\"><a class=\"{}-list-link\" href=\"{}\">{}</a></li>", cls, cls,
+                            url_for(ctx, site, post.path), esc(title));
+    } else {
+      if (k) result += separator;
+      result += fmt::format("<a class=\"{}-link\" href=\"{}\">{}</a>", cls, url_for(ctx, site, post.path), esc(title));
+    }
+  }
+  if (style == "list") result += "</ul>";
+  return result;
+}
+
 } // namespace
 
 void register_list_helpers(tmpl::Engine& engine, const SiteModel& site) {
@@ -594,17 +624,27 @@ void register_list_helpers(tmpl::Engine& engine, const SiteModel& site) {
     }
     return html(toc_html(std::move(headings), o));
   });
-  fn("list_categories", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+  // Without a list argument these read the site's lists: the page depends on them (serve).
+  auto reads_site = [](Args a) { if (a.empty() || !a[0].is_array()) note_site_read(); };
+  fn("list_categories", [s, reads_site](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    reads_site(a);
     return html(list_categories_html(ctx, *s, a, kw));
   });
-  fn("list_tags", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+  fn("list_tags", [s, reads_site](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    reads_site(a);
     return html(list_tags_html(ctx, *s, a, kw));
   });
-  fn("tagcloud", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+  fn("tagcloud", [s, reads_site](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    reads_site(a);
     return html(tagcloud_html(ctx, *s, a, kw));
   });
   fn("list_archives", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    note_site_read();
     return html(list_archives_html(ctx, *s, Options(a, 0, kw)));
+  });
+  fn("list_posts", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    note_site_read();
+    return html(list_posts_html(ctx, *s, Options(a, !a.empty() && a[0].is_array() ? 1 : 0, kw)));
   });
 }
 

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <mutex>
+#include <unordered_map>
 
 #include "site/helper_internal.hpp"
+#include "site/render_tracking.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
 #include "text/url.hpp"
@@ -461,6 +464,70 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   });
   fn("js", [s](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
     return html(asset_tags(ctx, *s, a, false));
+  });
+
+  // --- partials -------------------------------------------------------------------------------
+  // Hexo's partial(name, locals, {cache, only}): renders a layout file with the page's variables
+  // plus `locals`. With `cache` (true = keyed by the file, a string = that key) the first render
+  // is reused for the rest of the build: a sidebar shared by every page is rendered once.
+  struct PartialCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::pair<std::string, bool>> entries;  // key → (html, read site)
+  };
+  auto cache = std::make_shared<PartialCache>();  // one per theme load, i.e. per build
+  fn("partial", [cache](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
+    std::string name = arg_string(a, 0);
+    const tmpl::Engine& engine = ctx.engine();
+    if (!engine.has_template(name) && engine.has_template(name + ".njk")) name += ".njk";
+    Options o(a, 2, kw);
+    std::string key;
+    if (Value c = o.get("cache"); c.truthy()) key = c.is_string() ? c.as_string() : "\x01" + name;
+    if (!key.empty()) {
+      std::lock_guard lock(cache->mutex);
+      if (auto it = cache->entries.find(key); it != cache->entries.end()) {
+        if (it->second.second) note_site_read();  // the cached html still shows site-wide lists
+        return html(it->second.first);
+      }
+    }
+    base::Object context;
+    if (!o.flag("only", false)) {
+      for (const char* var : {"config", "theme", "site", "page", "path", "url"}) context.set(var, ctx.lookup(var));
+    }
+    if (a.size() > 1 && a[1].is_object()) {
+      for (const auto& [k, v] : a[1].as_object()) context.set(k, v);
+    }
+    bool read_site = false;
+    base::Result<std::string> out;
+    {
+      RenderTracking tracking;
+      out = ctx.render(name, Value(std::move(context)));
+      read_site = tracking.site_read();
+    }
+    if (read_site) note_site_read();
+    if (!out) return std::unexpected(out.error());
+    if (!key.empty()) {
+      std::lock_guard lock(cache->mutex);
+      cache->entries.try_emplace(key, *out, read_site);
+    }
+    return html(std::move(*out));
+  });
+
+  // hexo-renderer-nunjucks' toArray filter (Warehouse queries → arrays): arrays pass through,
+  // objects give their values, strings their characters, anything else an empty array.
+  engine.add_filter("toArray", [](CallContext&, const Value& input, std::span<const Value>, const KwArgs&) -> base::Result<Value> {
+    if (input.is_array()) return input;
+    base::Array out;
+    if (input.is_object()) {
+      for (const auto& [k, v] : input.as_object()) out.push_back(v);
+    } else if (input.is_string()) {
+      const std::string& str = input.as_string();
+      for (size_t pos = 0; pos < str.size();) {
+        size_t begin = pos;
+        text::decode_utf8(str, pos);
+        out.push_back(Value(str.substr(begin, pos - begin)));
+      }
+    }
+    return Value(std::move(out));
   });
 
   register_list_helpers(engine, site);

@@ -1,11 +1,14 @@
 // The set of files a build produces, and committing it to disk atomically.
 #pragma once
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "base/diagnostic.hpp"
 
@@ -17,6 +20,7 @@ struct OutputFile {
   std::filesystem::path copy_from;    // non-empty for files copied byte for byte
   std::string origin;                 // what produced it ("source/_posts/a.md", "tag index"), for clash errors
   bool generated = false;             // a list page or feed, not a source file
+  bool streamed = false;              // already handed to BuildOptions::stream_page (no bytes kept)
 
   // A file with these bytes.
   static OutputFile text(std::string bytes, std::string origin, bool generated) {
@@ -54,10 +58,60 @@ struct CommitStats {
   size_t removed = 0;    // files of the previous output no longer produced
 };
 
-// Replaces `out_dir` with exactly `files`: a new tree is built beside it (unchanged files are
-// hard-linked from the old tree, so they keep their inode and mtime), then swapped in with
-// renames. On any failure the previous `out_dir` stays as it was and the staging tree is removed.
+// What the last successful `haven build` wrote, kept beside the output folder
+// (`.<public>.haven.manifest`): each file's hash and identity on disk (so an unchanged file is
+// recognised without reading it back), and a fingerprint of the build's inputs (so a build with
+// nothing changed can keep the output as it is).
+struct OutputManifest {
+  struct Entry {
+    uint64_t hash = 0;     // content_hash of the bytes (copied files: of the source's stamp)
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    uint64_t inode = 0;
+  };
+  uint64_t inputs = 0;              // fingerprint of the inputs; 0 = unknown
+  double valid_until_ms = INFINITY; // the output changes by itself then (a future post's date)
+  size_t posts = 0, pages = 0, rendered = 0;  // counts of the build that wrote it, for the report
+  std::unordered_map<std::string, Entry> files;
+};
+
+// The manifest file of `out_dir`.
+std::filesystem::path manifest_path(const std::filesystem::path& out_dir);
+// The manifest of `out_dir`, or nullopt when missing or unreadable.
+std::optional<OutputManifest> read_manifest(const std::filesystem::path& out_dir);
+// Whether every file of `manifest` is in `out_dir` as written (same size, mtime and inode) and
+// nothing else is there.
+bool output_intact(const std::filesystem::path& out_dir, const OutputManifest& manifest);
+
+// Builds a new output tree beside `out_dir` and swaps it in: files can be put while the build is
+// still rendering (so their bytes need not stay in memory), the rest at commit. Unchanged files
+// are hard-linked from the old tree, so they keep their inode and mtime. `manifest` (may be null)
+// holds the previous manifest's entries, which let unchanged files be recognised without reading
+// them; after a successful commit its entries describe the new tree and it is written next to
+// `out_dir`. Until commit succeeds the previous `out_dir` stays as it was; a writer destroyed
+// without a successful commit removes its staging tree.
+class OutputWriter {
+public:
+  OutputWriter(std::filesystem::path out_dir, OutputManifest* manifest);
+  ~OutputWriter();
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
+
+  // Writes (or links, when unchanged) one file into the new tree now. Thread-safe.
+  base::Result<void> put(const std::string& path, const OutputFile& file);
+  // Writes every file of `files` not already put as streamed (in parallel), then swaps the new
+  // tree in with renames and removes the old one. `files` must list the put files too.
+  base::Result<CommitStats> commit(const std::map<std::string, OutputFile>& files);
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Replaces `out_dir` with exactly `files` (an OutputWriter with nothing put before commit).
 base::Result<CommitStats> commit_output(const std::filesystem::path& out_dir,
-                                        const std::map<std::string, OutputFile>& files);
+                                        const std::map<std::string, OutputFile>& files,
+                                        OutputManifest* manifest = nullptr);
 
 } // namespace haven::site

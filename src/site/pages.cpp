@@ -1,5 +1,7 @@
 #include "site/pages.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -59,16 +61,29 @@ Value nav_ref(const SiteModel& site, const Document& doc) {
 }
 
 // The post/page object themes know (Hexo's Document fields plus every front-matter key).
-Value document_value(const SiteModel& site, size_t doc_index, std::optional<size_t> post_number) {
+// The taxonomy references posts show (`post.tags`, `post.categories`): one shared value per tag
+// and category, not one per post.
+struct TaxonomyRefs {
+  std::vector<Value> tags, categories;
+};
+
+Value document_value(const SiteModel& site, size_t doc_index, std::optional<size_t> post_number,
+                     const TaxonomyRefs& refs) {
   const Document& doc = site.docs[doc_index];
   const RenderedBody& body = site.body(doc_index);
   Object o = doc.front.is_object() ? doc.front.as_object() : Object{};
   o.set("title", Value(doc.title));
   o.set("date", date_value(doc.date_ms));
   o.set("updated", date_value(doc.updated_ms));
-  o.set("content", Value::safe(body.content));
-  o.set("excerpt", Value::safe(body.excerpt));
-  o.set("more", Value::safe(body.more));
+  // the body's strings are shared with the rendered body, not copied (they are most of a site's
+  // memory): an aliasing pointer keeps the body alive as long as the value
+  const auto& owner = site.bodies[doc_index];
+  auto body_string = [&](const std::string& s) {
+    return owner ? Value(std::shared_ptr<const std::string>(owner, &s), true) : Value::safe(s);
+  };
+  o.set("content", body_string(body.content));
+  o.set("excerpt", body_string(body.excerpt));
+  o.set("more", body_string(body.more));
   o.set("source", Value(doc.source));
   o.set("full_source", Value(doc.file.string()));
   o.set("path", Value(doc.path));
@@ -76,7 +91,8 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   o.set("layout", doc.layout.empty() ? Value(false) : Value(doc.layout));
   o.set("comments", Value(doc.comments));
   o.set("published", Value(doc.published));
-  o.set("raw", Value(std::string(doc.text)));
+  // the file text, not copied: documents outlive every value built from them (SiteModel owns both)
+  o.set("raw", Value(std::shared_ptr<const std::string>(std::shared_ptr<const void>(), &doc.text), false));
   if (doc.is_post()) {
     o.set("slug", Value(doc.slug));
     if (!doc.abbrlink.empty() && !o.contains("abbrlink")) o.set("abbrlink", Value(doc.abbrlink));
@@ -96,14 +112,8 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   Array tags, categories;
   if (post_number) {
     size_t p = *post_number;
-    for (uint32_t t : site.taxonomies.post_tags[p]) {
-      const auto& tag = site.taxonomies.tags[t];
-      tags.push_back(taxonomy_ref(site, tag.name, tag.slug, tag.path, tag.posts.size()));
-    }
-    for (uint32_t c : site.taxonomies.post_categories[p]) {
-      const auto& cat = site.taxonomies.categories[c];
-      categories.push_back(taxonomy_ref(site, cat.name, cat.slug, cat.path, cat.posts.size()));
-    }
+    for (uint32_t t : site.taxonomies.post_tags[p]) tags.push_back(refs.tags[t]);
+    for (uint32_t c : site.taxonomies.post_categories[p]) categories.push_back(refs.categories[c]);
     // Hexo: prev = the newer post, next = the older one (posts sorted newest first).
     if (p > 0) o.set("prev", nav_ref(site, site.post(p - 1)));
     if (p + 1 < site.posts.size()) o.set("next", nav_ref(site, site.post(p + 1)));
@@ -165,8 +175,16 @@ SiteValues build_site_values(const SiteModel& site, const Value& theme_config) {
   v.config = site.config.data;
   v.theme = theme_config;
   v.documents.resize(site.docs.size());
-  for (size_t p = 0; p < site.posts.size(); ++p) v.documents[site.posts[p]] = document_value(site, site.posts[p], p);
-  for (uint32_t i : site.pages) v.documents[i] = document_value(site, i, std::nullopt);
+  TaxonomyRefs refs;
+  for (const auto& t : site.taxonomies.tags) refs.tags.push_back(taxonomy_ref(site, t.name, t.slug, t.path, t.posts.size()));
+  for (const auto& c : site.taxonomies.categories) {
+    refs.categories.push_back(taxonomy_ref(site, c.name, c.slug, c.path, c.posts.size()));
+  }
+  // documents are independent of each other: built in parallel
+  tbb::parallel_for(size_t(0), site.posts.size(), [&](size_t p) {
+    v.documents[site.posts[p]] = document_value(site, site.posts[p], p, refs);
+  });
+  for (uint32_t i : site.pages) v.documents[i] = document_value(site, i, std::nullopt, refs);
 
   Array posts, pages, tags, categories;
   for (uint32_t i : site.posts) posts.push_back(v.documents[i]);

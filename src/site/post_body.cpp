@@ -712,12 +712,29 @@ void split_excerpt(const Document& doc, const BodyContext& ctx, RenderedBody& ou
     out.more = out.content;
     return;
   }
-  static const std::regex k_more("<!-- ?more ?-->", std::regex::icase);
-  std::smatch m;
-  if (std::regex_search(out.content, m, k_more)) {
-    out.excerpt = trim(m.prefix().str());
-    out.more = trim(m.suffix().str());
-    out.content = m.prefix().str() + "<span id=\"more\"></span>" + m.suffix().str();
+  // the first `<!-- ?more ?-->` (case-insensitive), found without a regex: this runs on every post
+  auto find_more = [](std::string_view html) -> std::pair<size_t, size_t> {
+    for (size_t at = html.find("<!--"); at != std::string_view::npos; at = html.find("<!--", at + 1)) {
+      size_t p = at + 4;
+      if (p < html.size() && html[p] == ' ') ++p;
+      if (p + 4 > html.size()) break;
+      bool word = true;
+      for (size_t k = 0; k < 4; ++k) word = word && (html[p + k] | 0x20) == "more"[k];
+      if (!word) continue;
+      p += 4;
+      if (p < html.size() && html[p] == ' ') ++p;
+      if (html.substr(p, 3) == "-->") return {at, p + 3};
+    }
+    return {std::string_view::npos, 0};
+  };
+  if (auto [begin, end] = find_more(out.content); begin != std::string_view::npos) {
+    std::string_view html = out.content;
+    out.excerpt = trim(html.substr(0, begin));
+    out.more = trim(html.substr(end));
+    std::string content;
+    content.reserve(html.size() + 24);
+    content.append(html.substr(0, begin)).append("<span id=\"more\"></span>").append(html.substr(end));
+    out.content = std::move(content);
   } else {
     out.excerpt = ctx.excerpt.automatic ? truncate_html(out.content, ctx.excerpt.length) : std::string();
     if (out.excerpt == out.content) out.excerpt.clear();  // nothing cut: no "read more" needed

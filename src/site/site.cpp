@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "content/document.hpp"
 #include "content/sources.hpp"
 #include "content/taxonomy.hpp"
+#include "search/index.hpp"
 #include "site/feeds.hpp"
 #include "site/pages.hpp"
 #include "site/render_tracking.hpp"
@@ -97,9 +99,17 @@ void write_json(std::string& out, const Value& v) {
   }
 }
 
+// Position of `needle` in `hay` from `from`, or npos. memmem: std::string::find compares at every
+// occurrence of the needle's first byte, and '<' or 'a' are everywhere in HTML.
+size_t find_fast(std::string_view hay, std::string_view needle, size_t from = 0) {
+  if (from > hay.size()) return std::string_view::npos;
+  const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : std::string_view::npos;
+}
+
 // Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
 void inject_head(std::string& html, std::string_view snippet) {
-  auto pos = html.find("</head>");
+  auto pos = find_fast(html, "</head>");
   if (pos != std::string::npos) html.insert(pos, snippet);
 }
 
@@ -107,6 +117,8 @@ void inject_head(std::string& html, std::string_view snippet) {
 // target="_blank" rel="noopener" unless it already has a target.
 void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
   if (!cfg.flag("external_link.enable", true) || cfg.str("external_link.field", "site") != "site") return;
+  // only absolute links can be external: most pages have none, and are left as they are
+  if (find_fast(html, "href=\"http") == std::string::npos && find_fast(html, "href=\"//") == std::string::npos) return;
   auto host_of = [](std::string_view u) -> std::string {
     auto p = u.find("//");
     if (p == std::string_view::npos) return {};
@@ -116,13 +128,15 @@ void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
   std::string own = host_of(cfg.str("url"));
   std::vector<std::string> exclude = cfg.list("external_link.exclude");
   std::string out;
-  out.reserve(html.size() + 256);
-  size_t pos = 0;
+  bool changed = false;
+  size_t pos = 0;   // html before this is in `out` (once changed)
+  size_t scan = 0;  // where to look for the next tag
   while (true) {
-    size_t a = html.find("<a ", pos);
+    size_t a = find_fast(html, "<a ", scan);
     if (a == std::string::npos) break;
     size_t end = html.find('>', a);
     if (end == std::string::npos) break;
+    scan = end;
     std::string_view tag(html.data() + a, end - a);
     size_t href = tag.find("href=\"");
     bool rewrite = false;
@@ -134,23 +148,25 @@ void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
         rewrite = !host.empty() && host != own && std::find(exclude.begin(), exclude.end(), host) == exclude.end();
       }
     }
-    out.append(html, pos, a - pos);
-    if (rewrite) {
-      std::string t(tag);
-      size_t rel = t.find("rel=\"");
-      if (rel != std::string::npos) {
-        size_t close = t.find('"', rel + 5);
-        t.insert(close, " noopener");
-        t.insert(t.find("href=\""), "target=\"_blank\" ");
-      } else {
-        t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
-      }
-      out += t;
-    } else {
-      out.append(tag);
+    if (!rewrite) continue;
+    if (!changed) {
+      out.reserve(html.size() + 256);
+      changed = true;
     }
+    out.append(html, pos, a - pos);
+    std::string t(tag);
+    size_t rel = t.find("rel=\"");
+    if (rel != std::string::npos) {
+      size_t close = t.find('"', rel + 5);
+      t.insert(close, " noopener");
+      t.insert(t.find("href=\""), "target=\"_blank\" ");
+    } else {
+      t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
+    }
+    out += t;
     pos = end;
   }
+  if (!changed) return;
   out.append(html, pos);
   html = std::move(out);
 }
@@ -183,7 +199,9 @@ bool is_config_file(const fs::path& rel) {
 // A loaded document as it came from disk, and its rendered body, reused while the file is unchanged.
 struct CachedDoc {
   uint64_t stamp = 0;
-  Document doc;           // before abbrlinks and paths were assigned
+  // before abbrlinks and paths were assigned; shared so that keeping it for the next build is
+  // not a copy of the file's text (Site::rebuild copies it into SiteModel::docs once)
+  std::shared_ptr<Document> doc;
   std::shared_ptr<const RenderedBody> body;
   uint64_t body_key = 0;  // what `body` was rendered from (text, path, links)
   bool body_valid = false;
@@ -192,7 +210,8 @@ struct CachedDoc {
 struct PageRecord {
   uint64_t signature = 0;
   bool uses_site = false;
-  std::vector<std::string> templates;  // the layout and everything it extends/includes
+  // the layout and everything it extends/includes; shared by the pages of one layout
+  std::shared_ptr<const std::vector<std::string>> templates;
 };
 
 struct Site::State {
@@ -200,7 +219,7 @@ struct Site::State {
   std::optional<Theme> theme;
   std::map<std::string, CachedDoc> docs;        // by source path
   std::map<std::string, PageRecord> pages;      // by output path
-  std::map<std::string, OutputFile> outputs;
+  std::shared_ptr<const std::map<std::string, OutputFile>> outputs = std::make_shared<std::map<std::string, OutputFile>>();
   std::map<std::string, uint64_t> output_hash;
   std::string links_signature;                  // slugs/titles/paths post_link can point at
   std::unique_ptr<SiteModel> model;             // kept alive: theme helpers point into it
@@ -213,7 +232,10 @@ Site& Site::operator=(Site&&) noexcept = default;
 
 const std::map<std::string, OutputFile>& Site::outputs() const {
   static const std::map<std::string, OutputFile> k_none;
-  return m_state ? m_state->outputs : k_none;
+  return m_state ? *m_state->outputs : k_none;
+}
+std::shared_ptr<const std::map<std::string, OutputFile>> Site::shared_outputs() const {
+  return m_state ? m_state->outputs : std::make_shared<const std::map<std::string, OutputFile>>();
 }
 const std::vector<std::string>& Site::changed_outputs() const { return m_changed; }
 std::string Site::url_root() const { return m_state ? m_state->config.str("root", "/") : "/"; }
@@ -320,11 +342,15 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       return;
     }
     fresh[i].stamp = stamp;
-    fresh[i].doc = std::move(*doc);
+    fresh[i].doc = std::make_shared<Document>(std::move(*doc));
     reloaded[i] = true;
   });
   if (!errors.empty()) return fail(std::move(errors));
-  for (auto& c : fresh) site.docs.push_back(c.doc);
+  site.docs.reserve(fresh.size());
+  for (auto& c : fresh) {
+    if (m_options.one_shot) site.docs.push_back(std::move(*c.doc));  // never reused: no copy
+    else site.docs.push_back(*c.doc);
+  }
 
   base::Object data;
   for (const auto& s : sources) {
@@ -348,7 +374,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   for (auto& d : site.docs) {
     // drafts are only loaded when asked for, and then shown unless they say `published: false`
     if (d.draft && d.front.get("published").is_undefined()) d.published = true;
-    if (d.is_post() && !future && d.date_ms > site.now_ms) d.published = false;
+    if (d.is_post() && !future && d.date_ms > site.now_ms) {
+      d.published = false;
+      report.valid_until_ms = std::min(report.valid_until_ms, d.date_ms);
+    }
     auto path = content::compute_path(d, site.config, load_options);
     if (!path) errors.push_back(path.error());
     else d.path = std::move(*path);
@@ -461,9 +490,16 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   // Fingerprints of what pages can show, for deciding what to render again.
   // doc_full: everything a post's own page shows; doc_list: what list pages show of a post (its
   // excerpt, or its content when it has none, as Hexo themes do); doc_nav: title, path and date.
+  // doc_counts: the post counts of its tags and categories (shown beside them).
   std::vector<uint64_t> doc_full(site.docs.size()), doc_list(site.docs.size()), doc_nav(site.docs.size());
-  for (size_t i = 0; i < site.docs.size(); ++i) {
+  std::vector<uint64_t> doc_counts(site.docs.size());
+  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
     const Document& d = site.docs[i];
+    Hasher counts;
+    const Value& v = values.documents[i];
+    for (const auto& t : v.get("tags").as_array()) counts.add(t.get("length").as_number());
+    for (const auto& c : v.get("categories").as_array()) counts.add(c.get("length").as_number());
+    doc_counts[i] = counts.h;
     Hasher nav;
     nav.add(d.title);
     nav.add(d.path);
@@ -485,12 +521,14 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     list_h.add(meta.h);
     list_h.add(b.excerpt.empty() ? b.content : b.excerpt);
     doc_list[i] = list_h.h;
-  }
+  });
   Hasher site_lists;
   for (uint32_t i : site.posts) site_lists.add(doc_nav[i]);
   for (uint32_t i : site.pages) site_lists.add(doc_nav[i]);
   for (const auto& t : site.taxonomies.tags) { site_lists.add(t.path); site_lists.add(static_cast<uint64_t>(t.posts.size())); }
   for (const auto& c : site.taxonomies.categories) { site_lists.add(c.path); site_lists.add(static_cast<uint64_t>(c.posts.size())); }
+
+  phase("fingerprints");
 
   // jobs
   auto jobs = document_jobs(site, values);
@@ -511,8 +549,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       auto it = doc_of_value.find(v.object_ptr().get());
       if (it == doc_of_value.end()) return;
       h.add(own_page ? doc_full[it->second] : doc_list[it->second]);
-      for (const auto& t : v.get("tags").as_array()) h.add(t.get("length").as_number());
-      for (const auto& c : v.get("categories").as_array()) h.add(c.get("length").as_number());
+      h.add(doc_counts[it->second]);
     };
     if (job.is_source) {
       add_doc(job.page, true);
@@ -537,23 +574,27 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   const bool has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
   const bool all_templates = changed_templates.count("*") > 0;
 
+  phase("jobs");
   std::vector<std::string> layouts(jobs.size());
   std::vector<uint64_t> signatures(jobs.size());
   std::vector<char> must_render(jobs.size(), 0);
-  for (size_t i = 0; i < jobs.size(); ++i) {
+  std::vector<std::string> job_files(jobs.size());
+  // jobs are independent: each one's layout, signature and verdict in parallel
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
+    job_files[i] = content::route_to_file(jobs[i].route);
     layouts[i] = th.resolve_layout(jobs[i].layouts);
     if (layouts[i].empty()) {
       std::string names;
       for (auto& l : jobs[i].layouts) names += (names.empty() ? "" : ", ") + l;
+      std::lock_guard lock(errors_mutex);
       errors.push_back(base::error(fmt::format("no layout for {} (tried: {})", jobs[i].origin, names), jobs[i].origin));
-      continue;
+      return;
     }
     signatures[i] = signature_of(jobs[i], layouts[i]);
-    std::string file = content::route_to_file(jobs[i].route);
     const PageRecord* record = nullptr;
     if (prev) {
-      auto it = prev->pages.find(file);
-      if (it != prev->pages.end() && prev->outputs.count(file)) record = &it->second;
+      auto it = prev->pages.find(job_files[i]);
+      if (it != prev->pages.end() && prev->outputs->count(job_files[i])) record = &it->second;
     }
     bool render = !record || full || all_templates;
     if (record && !render) {
@@ -561,16 +602,25 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists.h); sig = h.h; }
       uint64_t old = record->signature;
       render = sig != old;
-      for (const auto& t : record->templates) {
+      for (const auto& t : *record->templates) {
         if (changed_templates.count(t)) render = true;
       }
     }
     must_render[i] = render;
-  }
+  });
   if (!errors.empty()) return fail(std::move(errors));
 
+  phase("plan");
   std::vector<std::string> rendered(jobs.size());
   std::vector<char> used_site(jobs.size(), 0);
+  // pages handed to stream_page as soon as they are rendered: those whose path is theirs alone
+  std::vector<char> streamed(jobs.size(), 0);
+  std::atomic<uint64_t> streamed_bytes{0};
+  if (m_options.stream_page) {
+    std::unordered_map<std::string_view, int> claims;
+    for (const auto& f : job_files) ++claims[f];
+    for (size_t i = 0; i < jobs.size(); ++i) streamed[i] = must_render[i] && claims[job_files[i]] == 1;
+  }
   std::atomic<size_t> pages_rendered{0};
   tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
     if (!must_render[i]) return;
@@ -598,7 +648,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
         if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
       }
     }
-    if (has_feed && page.find("application/atom+xml") == std::string::npos) {
+    if (has_feed && find_fast(page, "application/atom+xml") == std::string::npos) {
       for (const auto& [path, mime] : feeds) {
         head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
                             text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
@@ -606,34 +656,52 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
     inject_head(page, head);
     mark_external_links(page, site.config);
-    rendered[i] = std::move(page);
     ++pages_rendered;
+    if (streamed[i]) {
+      streamed_bytes += page.size();
+      if (auto r = m_options.stream_page(job_files[i], std::move(page), job.origin, i >= source_jobs); !r) {
+        std::lock_guard lock(errors_mutex);
+        errors.push_back(r.error());
+      }
+      return;
+    }
+    rendered[i] = std::move(page);
   });
   if (!errors.empty()) return fail(std::move(errors));
   report.stats.pages_rendered = pages_rendered;
 
+  phase("render");
   OutputSet out;
   auto add = [&](std::string path, OutputFile file) {
     auto r = out.add(std::move(path), std::move(file), &report.warnings);
     if (!r) errors.push_back(r.error());
   };
+  std::map<std::string, std::shared_ptr<const std::vector<std::string>>> templates_of;  // by layout
   for (size_t i = 0; i < jobs.size(); ++i) {
-    std::string file = content::route_to_file(jobs[i].route);
+    std::string& file = job_files[i];
     PageRecord record;
     if (must_render[i]) {
       record.uses_site = used_site[i];
-      record.templates = th.engine->dependencies(layouts[i]);
-      record.templates.push_back(layouts[i]);
+      auto& deps = templates_of[layouts[i]];
+      if (!deps) {
+        auto list = th.engine->dependencies(layouts[i]);
+        list.push_back(layouts[i]);
+        deps = std::make_shared<const std::vector<std::string>>(std::move(list));
+      }
+      record.templates = deps;
     } else {
       record = prev->pages.at(file);
     }
     record.signature = signatures[i];
     if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists.h); record.signature = h.h; }
-    next->pages[file] = record;
-    if (must_render[i]) {
+    next->pages.insert_or_assign(file, std::move(record));
+    if (streamed[i]) {
+      OutputFile put{nullptr, {}, jobs[i].origin, i >= source_jobs, true};
+      add(file, std::move(put));
+    } else if (must_render[i]) {
       add(file, OutputFile::text(std::move(rendered[i]), jobs[i].origin, i >= source_jobs));
     } else {
-      OutputFile kept = prev->outputs.at(file);  // shares the bytes, no copy
+      OutputFile kept = prev->outputs->at(file);  // shares the bytes, no copy
       kept.generated = i >= source_jobs;
       add(file, std::move(kept));
     }
@@ -656,12 +724,29 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       add(content::route_to_file(d.path), OutputFile::text(site.body(i).content, "source/" + d.source, false));
     }
   }
-  phase("render");
+  phase("collect");
 
   // feeds, sitemaps, search
   for (auto&& f : generate_feeds(site)) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
   for (auto&& f : generate_sitemaps(site)) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
   for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  // Haven's own search index (src/search, config `haven_search:`): published posts
+  if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable) {
+    std::vector<search::Document> index_docs(site.posts.size());
+    tbb::parallel_for(size_t(0), site.posts.size(), [&](size_t i) {
+      const Document& d = site.post(i);
+      const RenderedBody& b = site.post_body(i);
+      search::Document& s = index_docs[i];
+      s.url = text::encode_uri(site.urls.root + d.path);
+      s.title = d.title;
+      for (const auto& h : b.headings) s.headings.push_back(h.text);
+      s.text = search::html_to_text(b.content);
+      for (uint32_t t : site.taxonomies.post_tags[i]) s.tags.push_back(site.taxonomies.tags[t].name);
+      for (uint32_t c : site.taxonomies.post_categories[i]) s.categories.push_back(site.taxonomies.categories[c].name);
+      s.date_ms = d.date_ms;
+    });
+    for (auto&& f : search::build_index(index_docs, so)) add(std::move(f.path), OutputFile::text(std::move(f.bytes), "search", true));
+  }
 
   // KaTeX and mermaid, served by the site itself, only when some page uses them
   bool any_math = false, any_mermaid = false;
@@ -722,15 +807,15 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
   }
   if (!errors.empty()) return fail(std::move(errors));
-  next->outputs = out.release();
+  next->outputs = std::make_shared<const std::map<std::string, OutputFile>>(out.release());
   phase("generate");
 
   // what changed compared to the previous output
   m_changed.clear();
-  for (const auto& [path, file] : next->outputs) {
+  for (const auto& [path, file] : *next->outputs) {
     uint64_t h = 0;
-    auto kept = prev ? prev->outputs.find(path) : decltype(prev->outputs.end()){};
-    if (prev && kept != prev->outputs.end() && file.content && kept->second.content == file.content) {
+    auto kept = prev ? prev->outputs->find(path) : decltype(prev->outputs->end()){};
+    if (prev && kept != prev->outputs->end() && file.content && kept->second.content == file.content) {
       h = prev->output_hash.at(path);  // the very same bytes as before
     } else {
       h = file.copy_from.empty() ? base::content_hash(file.bytes()) : file_stamp(file.copy_from) ^ 0x5bd1e995;
@@ -742,14 +827,28 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   }
   if (prev) {
     for (const auto& [path, h] : prev->output_hash) {
-      if (!next->outputs.count(path)) m_changed.push_back(path);
+      if (!next->outputs->count(path)) m_changed.push_back(path);
     }
   }
-  report.stats.files_total = next->outputs.size();
-  report.stats.files_written = prev ? m_changed.size() : next->outputs.size();
+  report.stats.files_total = next->outputs->size();
+  report.stats.bytes_total = streamed_bytes;
+  for (const auto& [path, file] : *next->outputs) {
+    std::error_code ec;
+    report.stats.bytes_total += file.copy_from.empty() ? file.bytes().size() : fs::file_size(file.copy_from, ec);
+  }
+  report.stats.files_written = prev ? m_changed.size() : next->outputs->size();
   report.stats.ms = since_ms(start);
   sort_diagnostics(report.warnings);
+  std::unique_ptr<State> old = std::move(m_state);
   m_state = std::move(next);
+  // The previous state and this build's values and jobs are tens of thousands of small objects:
+  // they are freed on another thread, not on the caller's time (the server answers sooner).
+  if (m_reaper.joinable()) m_reaper.join();
+  m_reaper = std::jthread([old = std::move(old), values = std::move(values), jobs = std::move(jobs)]() mutable {
+    old.reset();
+    values = {};
+    jobs.clear();
+  });
   return report;
 }
 

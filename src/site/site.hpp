@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "site/build.hpp"
@@ -40,6 +41,9 @@ public:
 
   // The current output (path under the output folder → file), valid after a successful build.
   const std::map<std::string, OutputFile>& outputs() const;
+  // The same, shared: stays valid (and unchanged) after later rebuilds, so a server can keep
+  // serving it without copying the map.
+  std::shared_ptr<const std::map<std::string, OutputFile>> shared_outputs() const;
   // Output paths whose bytes changed in the last successful (re)build.
   const std::vector<std::string>& changed_outputs() const;
   // The configured `root` ("/blog/"), for serving under a prefix.
@@ -52,6 +56,7 @@ private:
   BuildOptions m_options;
   std::unique_ptr<State> m_state;
   std::vector<std::string> m_changed;
+  std::jthread m_reaper;  // frees the previous build's state; joined before the next one
 };
 
 } // namespace haven::site

@@ -1,10 +1,14 @@
 #include "text/wordcount.hpp"
 
+#include <array>
 #include <cmath>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
 
+#include "base/hash.hpp"
 #include "base/value.hpp"
 #include "text/html.hpp"
 #include "text/utf8.hpp"
@@ -123,7 +127,43 @@ std::string symbols_time(size_t length, double awl, double wpm, std::string_view
   return js_number(hours) + ":" + mm;
 }
 
+namespace {
+
+TextStats count_text_uncached(std::string_view html);
+
+// count_text results by content: themes count the same post several times per build (word
+// count, reading time and language on its page, its excerpt on every list it is on).
+struct CountCache {
+  static constexpr size_t k_shards = 16;           // enough to keep render threads apart
+  static constexpr size_t k_max_entries = 1 << 16;  // per shard; cleared when full (a long serve)
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<uint64_t, TextStats> entries;
+  };
+  std::array<Shard, k_shards> shards;
+};
+
+} // namespace
+
 TextStats count_text(std::string_view html) {
+  if (html.size() < 64) return count_text_uncached(html);  // hashing would cost about as much
+  static CountCache cache;
+  uint64_t key = base::content_hash(html, html.size());
+  auto& shard = cache.shards[key % CountCache::k_shards];
+  {
+    std::lock_guard lock(shard.mutex);
+    if (auto it = shard.entries.find(key); it != shard.entries.end()) return it->second;
+  }
+  TextStats stats = count_text_uncached(html);
+  std::lock_guard lock(shard.mutex);
+  if (shard.entries.size() >= CountCache::k_max_entries) shard.entries.clear();
+  shard.entries.emplace(key, stats);
+  return stats;
+}
+
+namespace {
+
+TextStats count_text_uncached(std::string_view html) {
   std::string text = unescape_html(strip_html(html));
   TextStats stats;
   thread_local std::unique_ptr<icu::BreakIterator> words = [] {
@@ -159,6 +199,8 @@ TextStats count_text(std::string_view html) {
   flush();
   return stats;
 }
+
+} // namespace
 
 size_t reading_minutes(const TextStats& stats, double cjk_per_minute, double words_per_minute) {
   double minutes = 0;

@@ -403,6 +403,8 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
       result = Value(std::move(out));
     } else if (name == "toString") {
       result = Value(to_str(obj));
+    } else if (name == "toArray") {
+      result = obj;  // Hexo's Warehouse queries (page.posts.toArray()): Haven's lists are arrays already
     } else {
       return false;
     }

@@ -70,8 +70,18 @@ function builtSite() {
   } catch (e) {
     return { error: `haven build failed: ${e.stderr}` };
   }
+  // the same site with the index turned off, for the "off" checks
+  fs.writeFileSync(path.join(tmp, 'blog', '_search_off.yml'), 'haven_search:\n  enable: false\n');
+  try {
+    execFileSync(bin, ['build', path.join(tmp, 'blog'), '-o', path.join(tmp, 'off'), '--config', '_config.yml,_search_off.yml'],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.join(tmp, 'blog') });
+  } catch (e) {
+    return { error: `haven build (index off) failed: ${e.stderr}` };
+  }
+  offSite = path.join(tmp, 'off');
   return path.join(tmp, 'blog', 'public');
 }
+let offSite = null;
 
 const site = builtSite();
 if (typeof site === 'object') {
@@ -116,6 +126,11 @@ if (typeof site === 'object') {
     check('mixed query marks both scripts', /<mark>english<\/mark>|<mark>English<\/mark>/.test(r5[0]?.excerpt ?? '') && r5[0]?.excerpt.includes('<mark>混排'),
       r5[0]?.excerpt);
 
+    const r5b = await search.query('安然后'); // 安然 (title) and 然后 (body) occur in the seed, 安然后 nowhere
+    check('a CJK run is matched as a whole, not as scattered pairs', r5b.length === 0, JSON.stringify(r5b.map((r) => r.url)));
+    const r5c = await search.query('心之所向安然归处'); // the title without its comma
+    check('a long query missing one pair across punctuation still finds the post', r5c[0]?.url === seed, JSON.stringify(r5c.map((r) => r.url)));
+
     const r6 = await search.query('量子计算机');
     check('a query with no match returns []', Array.isArray(r6) && r6.length === 0, JSON.stringify(r6));
     const r6b = await search.query('依恋 zzqxj');
@@ -135,6 +150,15 @@ if (typeof site === 'object') {
     const r8 = await search.query('依恋', { limit: 1 });
     check('limit is honoured', r8.length === 1);
     check('only index files were loaded', loaded.every((p) => p === 'index.json' || /^(s|d)\//.test(p)), loaded.join(' '));
+
+    if (offSite) {
+      check('haven_search.enable: false writes no index', !fs.existsSync(path.join(offSite, 'search', 'index.json')));
+      const home = fs.readFileSync(path.join(offSite, 'index.html'), 'utf8');
+      check('haven_search.enable: false renders no search box', !home.includes('haven-search'), 'the home page still has .haven-search');
+    }
+    const homeOn = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
+    check('the home page has the search box', homeOn.includes('class="haven-search"') && homeOn.includes('js/haven-search-ui.js'),
+      'include "_partial/search.njk" in the header (see src/search/README.md)');
 
     // a loader returning text for JSON and ArrayBuffers for the rest works too
     const s2 = createSearch({ load: async (p) => {

@@ -493,10 +493,38 @@ export function createSearch({ load } = {}) {
       ranked = [];
       for (const [d, c] of matched) if (c >= need) ranked.push({ d, score: score.get(d) });
       ranked.sort((a, b) => b.score - a.score || b.d - a.d);
+      if (need === terms.length) return finish(text, await verified(text, ranked, limit));
     }
-    const page = ranked.slice(0, Math.max(0, limit));
-    return Promise.all(page.map(async ({ d, score }) => {
-      const info = await doc(d);
+    return finish(text, await Promise.all(ranked.slice(0, Math.max(0, limit)).map(async (c) => ({ ...c, info: await doc(c.d) }))));
+  }
+
+  // Pairs only say that each pair occurs: for CJK runs of three or more characters, keep the
+  // candidates whose text has the run itself (Ctrl+F semantics), in score order. A post whose
+  // stored text was cut (`x`) and lacks the run may match further on: it follows the verified ones.
+  async function verified(text, ranked, limit) {
+    const n = normalize(text ?? '');
+    const need = runs(n).filter(([s, e, cjk]) => cjk && Array.from(n.slice(s, e)).length >= 3).map(([s, e]) => n.slice(s, e));
+    if (!need.length) return Promise.all(ranked.slice(0, Math.max(0, limit)).map(async (c) => ({ ...c, info: await doc(c.d) })));
+    const ok = [];
+    const maybe = [];
+    const maxFetch = limit * 3; // reason: bounds the documents loaded for candidates that fail
+    let i = 0;
+    while (ok.length < limit && i < ranked.length && i < maxFetch) {
+      const batch = ranked.slice(i, i + Math.min(limit - ok.length, maxFetch - i));
+      i += batch.length;
+      const infos = await Promise.all(batch.map((c) => doc(c.d)));
+      batch.forEach((c, k) => {
+        const info = infos[k];
+        const hay = normalize([info.t, ...(info.h || []), info.b || ''].join('\n'));
+        if (need.every((r) => hay.includes(r))) ok.push({ ...c, info });
+        else if (info.x) maybe.push({ ...c, info });
+      });
+    }
+    return ok.concat(maybe).slice(0, Math.max(0, limit));
+  }
+
+  function finish(text, page) {
+    return page.map(({ score, info }) => {
       return {
         url: info.u,
         title: info.t,
@@ -507,7 +535,7 @@ export function createSearch({ load } = {}) {
         tags: info.g,
         categories: info.c,
       };
-    }));
+    });
   }
 
   return { query, preload: () => manifest().then(() => undefined) };

@@ -302,7 +302,9 @@ TEST(SearchIndex, ExcerptTextIsCutAtACharacterBoundary) {
   o.excerpt_bytes = 601;  // falls inside 依
   std::string d = gunzip(find(build_index(docs, o), "search/d/0.bin")->bytes);
   EXPECT_FALSE(haven::text::find_invalid_utf8(d).has_value());
-  EXPECT_NE(d.find(std::string(300, 'y') + "\""), std::string::npos);
+  EXPECT_NE(d.find(std::string(300, 'y') + "\",\"x\":1}"), std::string::npos);  // marked as cut
+  std::string whole = gunzip(find(build_index(docs, Options{}), "search/d/0.bin")->bytes);
+  EXPECT_EQ(whole.find("\"x\""), std::string::npos);
 }
 
 TEST(SearchOptions, ParsedFromConfig) {

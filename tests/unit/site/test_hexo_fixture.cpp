@@ -24,6 +24,11 @@ std::set<std::string> read_lines(const fs::path& path) {
 // Files of Hexo's landscape theme and its Stylus stylesheet, which Haven does not produce
 // (the issue excludes them), and the default theme's own assets, which Hexo does not.
 bool is_theme_specific(const std::string& path) {
+  // Haven's own search index (src/search), which Hexo does not write
+  if (path == "search/index.json" || path == "search/haven-search.mjs" || path.starts_with("search/s/") ||
+      path.starts_with("search/d/")) {
+    return true;
+  }
   if (path == "css/style.css" || path.starts_with("css/images/") || path.starts_with("fancybox/") ||
       path.starts_with("js/") || path == "css/extra.css") {
     return true;
