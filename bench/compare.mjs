@@ -35,11 +35,12 @@ const hugoSite = path.join(work, `hugo-${posts}`);
 if (!fs.existsSync(path.join(corpus, '_config.yml')) || !fs.existsSync(path.join(hugoSite, 'config.toml'))) {
   execFileSync('node', [path.join(root, 'bench/gen-corpus.mjs'), String(posts), corpus, hugoSite], { stdio: 'inherit' });
 }
-// the comparable theme and its config (archives without yearly/monthly pages: Hugo has none)
+// the comparable theme and its config: archives without yearly/monthly pages (Hugo has none),
+// no search index (neither peer builds one; `haven-default` keeps Haven's default, with search)
 fs.rmSync(path.join(corpus, 'themes/comparable'), { recursive: true, force: true });
 fs.cpSync(path.join(root, 'bench/themes/comparable'), path.join(corpus, 'themes/comparable'), { recursive: true });
 fs.writeFileSync(path.join(corpus, '_config.comparable.yml'),
-  'theme: comparable\narchive_generator:\n  per_page: 10\n  yearly: false\n  monthly: false\n');
+  'theme: comparable\nhaven_search: false\narchive_generator:\n  per_page: 10\n  yearly: false\n  monthly: false\n');
 const comparable = '_config.yml,_config.comparable.yml';
 
 const count = (dir) => {
@@ -55,34 +56,43 @@ const count = (dir) => {
   return { files, bytes };
 };
 const clean = (...dirs) => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); };
+// Outputs are moved aside before a timed build, not deleted: ext4 skips recently deleted inodes
+// when it allocates new ones, so creating 17,000 folders and files right after deleting as many
+// costs several times more system time, and more with every run. Deleted at the end.
+const trash = path.join(work, 'trash');
+let trashed = 0;
+const discard = (...dirs) => {
+  fs.mkdirSync(trash, { recursive: true });
+  for (const d of dirs) if (fs.existsSync(d)) fs.renameSync(d, path.join(trash, String(trashed++)));
+};
 
 // name → { prepare, cmd, args, cwd, out }
 const havenOut = path.join(corpus, 'public');
 const jobs = {
   haven: {
-    prepare: () => clean(havenOut, path.join(corpus, '.public.haven.manifest')),
+    prepare: () => discard(havenOut, path.join(corpus, '.public.haven.manifest')),
     cmd: haven, args: ['build', corpus, '--config', comparable], out: havenOut,
   },
   'haven-rebuild': {  // right after `haven`: nothing changed
     prepare: () => {}, cmd: haven, args: ['build', corpus, '--config', comparable], out: havenOut,
   },
   hugo: {
-    prepare: () => clean(path.join(hugoSite, 'public'), path.join(hugoSite, 'resources')),
+    prepare: () => discard(path.join(hugoSite, 'public'), path.join(hugoSite, 'resources')),
     cmd: hugo, args: ['--source', hugoSite, '--themesDir', path.join(root, 'bench/hugo/themes'), '--quiet'],
     out: path.join(hugoSite, 'public'),
   },
   hexo: {
-    prepare: () => clean(path.join(corpus, 'public'), path.join(corpus, 'db.json')),
+    prepare: () => discard(path.join(corpus, 'public'), path.join(corpus, 'db.json')),
     cmd: 'node', args: [`--max-old-space-size=${heapMb}`, path.join(root, 'bench/hexo/build.mjs'), corpus, comparable],
     out: havenOut,
   },
   floor: {
-    prepare: () => clean(path.join(work, `floor-${posts}`)),
+    prepare: () => discard(path.join(work, `floor-${posts}`)),
     cmd: floor, args: [path.join(work, `floor-reference-${posts}`), path.join(work, `floor-${posts}`)],
     out: path.join(work, `floor-${posts}`),
   },
   'haven-default': {
-    prepare: () => clean(havenOut, path.join(corpus, '.public.haven.manifest')),
+    prepare: () => discard(havenOut, path.join(corpus, '.public.haven.manifest')),
     cmd: haven, args: ['build', corpus], out: havenOut,
   },
 };
@@ -111,7 +121,7 @@ for (const e of engines) {
   if (e === 'haven') order.push('haven-rebuild');
 }
 const reference = path.join(work, `floor-reference-${posts}`);  // the shape of Haven's output
-clean(reference);
+clean(reference, trash);
 for (let run = 1; run <= runs; run++) {
   for (const name of order) {
     if (name === 'floor' && !fs.existsSync(reference)) {
@@ -131,7 +141,7 @@ for (let run = 1; run <= runs; run++) {
       `${r.files} files, ${(r.bytes / 1e6).toFixed(0)} MB`);
   }
 }
-clean(path.join(work, `floor-${posts}`), reference);
+clean(path.join(work, `floor-${posts}`), reference, trash);
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const summary = {};

@@ -1,5 +1,5 @@
 // Phases of Site::rebuild after one edit, without the server around it (what `haven serve`
-// does on save): bench_rebuild SITE_DIR SOURCE_FILE [RUNS=5]
+// does on save): bench_rebuild SITE_DIR SOURCE_FILE [RUNS=5] [CONFIG_FILES=_config.yml]
 // Appends a marker line to SOURCE_FILE's body before each rebuild and restores it at the end.
 #include <cstdio>
 #include <filesystem>
@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s SITE_DIR SOURCE_FILE [RUNS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s SITE_DIR SOURCE_FILE [RUNS] [CONFIG_FILES]\n", argv[0]);
     return 2;
   }
   namespace fs = std::filesystem;
@@ -24,6 +24,15 @@ int main(int argc, char** argv) {
 
   haven::site::BuildOptions options;
   options.site_dir = site_dir;
+  if (argc > 4) {
+    std::string list = argv[4];
+    for (size_t start = 0; start <= list.size();) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      options.config_files.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   haven::site::Site site(options);
   auto first = site.build();
   if (!first) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a generated corpus with Haven and reports wall time, CPU time and peak memory.
-# Usage: bench/run.sh [POSTS]   (default 1000). Peers (Hugo, Hexo) and the disk floor are added
-# by the performance work (see bench/README.md).
+# Usage: bench/run.sh [POSTS]   (default 1000). Haven against Hugo, Hexo and the disk floor:
+# bench/compare.mjs (see bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 posts=${1:-1000}

@@ -73,17 +73,23 @@ Value Native::get(std::string_view) const { return {}; }
 std::vector<std::string> Native::keys() const { return {}; }
 
 Value::Value(std::string s, bool safe)
-    : m_kind(Kind::String), m_safe(safe), m_string(std::make_shared<const std::string>(std::move(s))) {}
-Value::Value(Array a) : m_kind(Kind::Array), m_array(std::make_shared<const Array>(std::move(a))) {}
-Value::Value(Object o) : m_kind(Kind::Object), m_object(std::make_shared<const Object>(std::move(o))) {}
-Value::Value(std::shared_ptr<const Array> a) : m_kind(Kind::Array), m_array(std::move(a)) {}
-Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_object(std::move(o)) {}
-Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_native(std::move(n)) {}
-Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe), m_string(std::move(s)) {}
+    : m_kind(Kind::String), m_safe(safe), m_ptr(std::make_shared<const std::string>(std::move(s))) {}
+Value::Value(Array a) : m_kind(Kind::Array), m_ptr(std::make_shared<const Array>(std::move(a))) {}
+Value::Value(Object o) : m_kind(Kind::Object), m_ptr(std::make_shared<const Object>(std::move(o))) {}
+Value::Value(std::shared_ptr<const Array> a) : m_kind(Kind::Array), m_ptr(std::move(a)) {}
+Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_ptr(std::move(o)) {}
+Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_ptr(std::move(n)) {}
+Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe), m_ptr(std::move(s)) {}
 
-const std::string& Value::as_string() const { return m_string ? *m_string : k_empty_string; }
-const Array& Value::as_array() const { return m_array ? *m_array : k_empty_array; }
-const Object& Value::as_object() const { return m_object ? *m_object : k_empty_object; }
+const std::string& Value::as_string() const {
+  return m_kind == Kind::String && m_ptr ? *static_cast<const std::string*>(m_ptr.get()) : k_empty_string;
+}
+const Array& Value::as_array() const {
+  return m_kind == Kind::Array && m_ptr ? *static_cast<const Array*>(m_ptr.get()) : k_empty_array;
+}
+const Object& Value::as_object() const {
+  return m_kind == Kind::Object && m_ptr ? *static_cast<const Object*>(m_ptr.get()) : k_empty_object;
+}
 
 bool Value::truthy() const {
   switch (m_kind) {
@@ -102,15 +108,15 @@ bool Value::truthy() const {
 
 Value Value::get(std::string_view key) const {
   if (m_kind == Kind::Object) {
-    const Value* v = m_object->find(key);
+    const Value* v = as_object().find(key);
     return v ? *v : Value();
   }
-  if (m_kind == Kind::Native) return m_native->get(key);
+  if (m_kind == Kind::Native && m_ptr) return static_cast<const Native*>(m_ptr.get())->get(key);
   return {};
 }
 
 Value Value::at(size_t index) const {
-  if (m_kind == Kind::Array && index < m_array->size()) return (*m_array)[index];
+  if (m_kind == Kind::Array && index < as_array().size()) return as_array()[index];
   return {};
 }
 
@@ -177,7 +183,7 @@ std::string Value::to_string() const {
   case Kind::Array: {
     std::string out;
     bool first = true;
-    for (const auto& v : *m_array) {
+    for (const auto& v : as_array()) {
       if (!first) out += ',';
       first = false;
       out += v.to_string();
@@ -199,9 +205,9 @@ bool operator==(const Value& a, const Value& b) {
   case Value::Kind::Number:
   case Value::Kind::Date: return a.m_num == b.m_num;
   case Value::Kind::String: return a.as_string() == b.as_string();
-  case Value::Kind::Array: return a.m_array == b.m_array;
-  case Value::Kind::Object: return a.m_object == b.m_object;
-  case Value::Kind::Native: return a.m_native == b.m_native;
+  case Value::Kind::Array:
+  case Value::Kind::Object:
+  case Value::Kind::Native: return a.m_ptr == b.m_ptr;
   }
   return false;
 }

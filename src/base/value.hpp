@@ -27,6 +27,8 @@ public:
   Object& operator=(Object&&) noexcept = default;
   // Sets `key` to `value`, keeping the key's original position if it already exists.
   void set(std::string key, Value value);
+  // Makes room for `n` entries (a map about to get many keys grows once, without slack).
+  void reserve(size_t n) { m_entries.reserve(n); }
   // The value at `key`, or nullptr.
   const Value* find(std::string_view key) const;
   Value* find_mut(std::string_view key);
@@ -111,9 +113,19 @@ public:
   const std::string& as_string() const;
   const Array& as_array() const;
   const Object& as_object() const;
-  const std::shared_ptr<const Array>& array_ptr() const { return m_array; }
-  const std::shared_ptr<const Object>& object_ptr() const { return m_object; }
-  const std::shared_ptr<const Native>& native_ptr() const { return m_native; }
+  // The shared container (null for other kinds).
+  std::shared_ptr<const Array> array_ptr() const {
+    return m_kind == Kind::Array ? std::static_pointer_cast<const Array>(m_ptr) : nullptr;
+  }
+  std::shared_ptr<const Object> object_ptr() const {
+    return m_kind == Kind::Object ? std::static_pointer_cast<const Object>(m_ptr) : nullptr;
+  }
+  std::shared_ptr<const Native> native_ptr() const {
+    return m_kind == Kind::Native ? std::static_pointer_cast<const Native>(m_ptr) : nullptr;
+  }
+  // The address of the shared string, array, object or native (null for scalars): an identity
+  // for lookups, without touching the reference count.
+  const void* identity() const { return m_ptr.get(); }
 
   // JavaScript truthiness: undefined, null, false, 0, NaN and "" are false; arrays and objects
   // (even empty) are true, as in Nunjucks.
@@ -132,13 +144,13 @@ public:
   friend bool operator==(const Value& a, const Value& b);
 
 private:
+  // 32 bytes: every front-matter field, template variable and list entry is a Value, so its size
+  // is a good part of a big site's memory. m_ptr points to the std::string, Array, Object or
+  // Native that m_kind names (as the matching const pointer type converted to const void*).
   Kind m_kind = Kind::Undefined;
   bool m_safe = false;
   double m_num = 0;
-  std::shared_ptr<const std::string> m_string;
-  std::shared_ptr<const Array> m_array;
-  std::shared_ptr<const Object> m_object;
-  std::shared_ptr<const Native> m_native;
+  std::shared_ptr<const void> m_ptr;
 };
 
 // Formats a number as JavaScript's Number.prototype.toString() does for the common cases:

@@ -1,10 +1,13 @@
 #include "site/build.hpp"
 
 #include <sys/stat.h>
+#include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
+#include "base/fs.hpp"
 #include "base/hash.hpp"
 #include "config/config.hpp"
 #include "content/sources.hpp"
@@ -37,9 +40,10 @@ struct Fingerprint {
 };
 
 // Everything a build reads: Haven itself, the options, the config files, every source file and
-// every site theme file (by identity, not content), and the hour of the build (sitemaps show the
-// day; date() with no argument the build time). Two builds with the same fingerprint write the
-// same output, except for a future post's date passing (OutputManifest::valid_until_ms).
+// every site theme file (content and identity: `updated` comes from mtimes, and two writes in one
+// clock tick share an mtime), and the hour of the build (sitemaps show the day; date() with no
+// argument the build time). Two builds with the same fingerprint write the same output, except
+// for a future post's date passing (OutputManifest::valid_until_ms).
 uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig& cfg, const fs::path& out_dir) {
   Fingerprint f;
   f.add("haven " HAVEN_VERSION);
@@ -52,24 +56,39 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
                                std::chrono::system_clock::now().time_since_epoch()).count())
                          : options.now_ms;
   f.add(static_cast<uint64_t>(std::isnan(options.now_ms) ? std::floor(now / 3600000) : now));
+  std::vector<std::pair<std::string, fs::path>> files;  // (name in the fingerprint, file)
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(options.site_dir, ec)) {
     std::string name = e.path().filename().string();
-    if (name.starts_with("_config")) { f.add(name); f.add_file(e.path()); }
+    if (name.starts_with("_config")) files.emplace_back(name, e.path());
   }
-  for (const auto& c : options.config_files) { f.add(c); f.add_file(options.site_dir / c); }
+  std::sort(files.begin(), files.end());
+  for (const auto& c : options.config_files) files.emplace_back(c, options.site_dir / c);
   for (const auto& s : content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg)) {
-    f.add(s.rel);
-    f.add(static_cast<uint64_t>(s.kind));
-    f.add_file(s.abs);
+    files.emplace_back(s.rel + '\0' + std::to_string(static_cast<int>(s.kind)), s.abs);
   }
   fs::path themes = options.site_dir / "themes";
   if (fs::is_directory(themes, ec)) {
+    std::vector<std::pair<std::string, fs::path>> theme_files;
     for (auto it = fs::recursive_directory_iterator(themes, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      f.add(it->path().string());
-      f.add_file(it->path());
+      theme_files.emplace_back(it->path().string(), it->path());
     }
+    std::sort(theme_files.begin(), theme_files.end());
+    files.insert(files.end(), theme_files.begin(), theme_files.end());
   }
+  std::vector<uint64_t> hashes(files.size());
+  tbb::parallel_for(size_t(0), files.size(), [&](size_t i) {
+    Fingerprint one;
+    one.add(files[i].first);
+    one.add_file(files[i].second);
+    std::error_code file_ec;
+    if (fs::is_regular_file(files[i].second, file_ec)) {
+      auto text = base::read_file(files[i].second);
+      one.add(text ? std::string_view(*text) : std::string_view("\x01unreadable"));
+    }
+    hashes[i] = one.h;
+  });
+  for (uint64_t h : hashes) f.add(h);
   return f.h;
 }
 

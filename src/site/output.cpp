@@ -83,8 +83,9 @@ bool same_content(const fs::path& existing, const OutputFile& file) {
   return a && *a == file.bytes();
 }
 
-// Writes `data` to a new file `path` whose folder exists (no folder checks: one open, writes, close).
-base::Result<void> write_new_file(const fs::path& path, std::string_view data) {
+// Writes `data` to a new file `path` whose folder exists (no folder checks: one open, writes,
+// fstat, close); `id`, when given, receives the new file's identity.
+base::Result<void> write_new_file(const fs::path& path, std::string_view data, FileId* id = nullptr) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
   size_t done = 0;
@@ -97,6 +98,13 @@ base::Result<void> write_new_file(const fs::path& path, std::string_view data) {
       return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(saved), path.string()));
     }
     done += static_cast<size_t>(n);
+  }
+  if (id) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) {
+      *id = {true, static_cast<uint64_t>(st.st_size),
+             static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
+    }
   }
   if (::close(fd) != 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
   return {};
@@ -230,10 +238,10 @@ struct OutputWriter::Impl {
     if (auto r = make_parents(path); !r) return r;
     fs::path target = staging / path;
     uint64_t hash = manifest ? hash_of(file) : 0;
-    auto record = [&](bool was_linked) {
+    auto record = [&](bool was_linked, FileId now) {
       OutputManifest::Entry e;
       if (manifest) {
-        FileId now = file_id(target);
+        if (!now.ok) now = file_id(target);
         e = {hash, now.size, now.mtime_ns, now.inode};
       }
       std::lock_guard lock(mutex);
@@ -252,18 +260,19 @@ struct OutputWriter::Impl {
                       ? known->hash == hash  // the file is as the manifest describes it: no need to read it
                       : same_content(previous, file);
       if (same && ::link(previous.c_str(), target.c_str()) == 0) {
-        record(true);
+        record(true, id);  // a hard link: the same inode, size and mtime as the old file
         return {};
       }
     }
+    FileId written;
     if (!file.copy_from.empty()) {
       std::error_code ec;
       fs::copy_file(file.copy_from, target, fs::copy_options::overwrite_existing, ec);
       if (ec) return std::unexpected(base::error("cannot copy file: " + ec.message(), file.copy_from.string()));
-    } else if (auto w = write_new_file(target, file.bytes()); !w) {
+    } else if (auto w = write_new_file(target, file.bytes(), manifest ? &written : nullptr); !w) {
       return w;
     }
-    record(false);
+    record(false, written);
     return {};
   }
 };

@@ -223,6 +223,8 @@ struct Site::State {
   std::map<std::string, uint64_t> output_hash;
   std::string links_signature;                  // slugs/titles/paths post_link can point at
   std::unique_ptr<SiteModel> model;             // kept alive: theme helpers point into it
+  uint64_t search_key = 0;                      // what the search index below was built from
+  std::vector<std::pair<std::string, OutputFile>> search_files;
 };
 
 Site::Site(BuildOptions options) : m_options(std::move(options)) {}
@@ -539,14 +541,14 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   // a job's signature: its route, layout, and the fingerprints of the documents it shows
   std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
   for (size_t i = 0; i < values.documents.size(); ++i) {
-    if (values.documents[i].is_object()) doc_of_value[values.documents[i].object_ptr().get()] = i;
+    if (values.documents[i].is_object()) doc_of_value[values.documents[i].identity()] = i;
   }
   auto signature_of = [&](const RenderJob& job, const std::string& layout) {
     Hasher h;
     h.add(job.route);
     h.add(layout);
     auto add_doc = [&](const Value& v, bool own_page) {
-      auto it = doc_of_value.find(v.object_ptr().get());
+      auto it = doc_of_value.find(v.identity());
       if (it == doc_of_value.end()) return;
       h.add(own_page ? doc_full[it->second] : doc_list[it->second]);
       h.add(doc_counts[it->second]);
@@ -642,7 +644,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     std::string page = std::move(*html);
     std::string head = head_extra;
     if (job.is_source) {
-      auto it = doc_of_value.find(job.page.object_ptr().get());
+      auto it = doc_of_value.find(job.page.identity());
       if (it != doc_of_value.end()) {
         const RenderedBody& b = site.body(it->second);
         if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
@@ -731,7 +733,22 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   for (auto&& f : generate_sitemaps(site)) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
   for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
   // Haven's own search index (src/search, config `haven_search:`): published posts
-  if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable) {
+  search::Options so = search::parse_options(site.config.get("haven_search"));
+  Hasher search_key;  // the index's inputs: its options, the root, every published post's page
+  if (so.enable) {
+    std::string options_json;
+    write_json(options_json, site.config.get("haven_search"));
+    search_key.add(options_json);
+    search_key.add(site.urls.root);
+    for (uint32_t i : site.posts) search_key.add(doc_full[i]);
+  }
+  if (so.enable && prev && prev->search_key == search_key.h) {
+    // nothing the index shows changed (a theme or asset edit): keep the previous index's files
+    next->search_key = search_key.h;
+    next->search_files = prev->search_files;
+    for (const auto& [path, file] : next->search_files) add(path, file);
+  } else if (so.enable) {
+    next->search_key = search_key.h;
     std::vector<search::Document> index_docs(site.posts.size());
     tbb::parallel_for(size_t(0), site.posts.size(), [&](size_t i) {
       const Document& d = site.post(i);
@@ -745,7 +762,11 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       for (uint32_t c : site.taxonomies.post_categories[i]) s.categories.push_back(site.taxonomies.categories[c].name);
       s.date_ms = d.date_ms;
     });
-    for (auto&& f : search::build_index(index_docs, so)) add(std::move(f.path), OutputFile::text(std::move(f.bytes), "search", true));
+    for (auto&& f : search::build_index(index_docs, so)) {
+      OutputFile file = OutputFile::text(std::move(f.bytes), "search", true);
+      next->search_files.emplace_back(f.path, file);  // shares the bytes
+      add(std::move(f.path), std::move(file));
+    }
   }
 
   // KaTeX and mermaid, served by the site itself, only when some page uses them
