@@ -16,6 +16,7 @@
 #include "site/site.hpp"
 #include "text/diagnostic_format.hpp"
 #include "text/html.hpp"
+#include "text/json_quote.hpp"
 
 namespace haven::serve {
 
@@ -126,22 +127,6 @@ private:
   bool m_closed = false;
 };
 
-std::string json_string(std::string_view s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-    case '"': o += "\\\""; break;
-    case '\\': o += "\\\\"; break;
-    case '\n': o += "\\n"; break;
-    case '\r': o += "\\r"; break;
-    case '\t': o += "\\t"; break;
-    default:
-      if (c < 0x20) o += fmt::format("\\u{:04x}", c);
-      else o += static_cast<char>(c);
-    }
-  }
-  return o + "\"";
-}
 
 std::string format_errors(const std::vector<base::Diagnostic>& errors) {
   std::string text;
@@ -234,7 +219,7 @@ BuildEvent DevServer::rebuild(const std::vector<fs::path>& changed) {
       std::unique_lock l(m.snapshot_mutex);
       m.last_error = event.summary;
     }
-    m.events.publish("build-error", fmt::format("{{\"text\":{}}}", json_string(event.summary)));
+    m.events.publish("build-error", fmt::format("{{\"text\":{}}}", text::json_quote(event.summary)));
     return event;
   }
   m.publish_snapshot();
@@ -246,7 +231,7 @@ BuildEvent DevServer::rebuild(const std::vector<fs::path>& changed) {
   const auto& paths = m.site.changed_outputs();
   bool css_only = !paths.empty() && std::all_of(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".css"); });
   std::string list = "[";
-  for (size_t i = 0; i < paths.size(); ++i) list += (i ? "," : "") + json_string(m.url_root + paths[i]);
+  for (size_t i = 0; i < paths.size(); ++i) list += (i ? "," : "") + text::json_quote(m.url_root + paths[i]);
   list += "]";
   m.events.publish("reload", fmt::format("{{\"css_only\":{},\"paths\":{}}}", css_only ? "true" : "false", list));
   event.summary = fmt::format("rebuilt in {:.0f} ms: {} pages rendered, {} files changed", report->stats.ms,
@@ -325,7 +310,7 @@ void DevServer::Impl::serve_events(httplib::Response& res) {
     if (!*sent_initial) {
       *sent_initial = true;
       std::string hello = "retry: 500\n\n";
-      if (!initial_error.empty()) hello += fmt::format("event: build-error\ndata: {{\"text\":{}}}\n\n", json_string(initial_error));
+      if (!initial_error.empty()) hello += fmt::format("event: build-error\ndata: {{\"text\":{}}}\n\n", text::json_quote(initial_error));
       else hello += "event: hello\ndata: {}\n\n";
       return sink.write(hello.data(), hello.size());
     }
@@ -360,7 +345,7 @@ base::Result<void> DevServer::run(const std::function<void(const std::string&)>&
   m.server.Get("/__haven/status", [&m](const httplib::Request&, httplib::Response& res) {
     std::shared_lock lock(m.snapshot_mutex);
     std::string json = m.status_json;
-    json.insert(json.size() - 1, ",\"error\":" + json_string(m.last_error));
+    json.insert(json.size() - 1, ",\"error\":" + text::json_quote(m.last_error));
     res.set_header("Cache-Control", "no-cache");
     res.set_content(json, "application/json");
   });

@@ -9,6 +9,7 @@
 #include "base/hash.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
+#include "text/json_quote.hpp"
 
 namespace haven::site {
 
@@ -294,22 +295,7 @@ std::vector<GeneratedFile> generate_searchdb(const SiteModel& site) {
     return format == "html" ? html : text::strip_html(html);
   };
   auto url_of = [&](const Item& it) { return text::encode_uri(site.urls.root + it.doc->path); };
-  auto json_str = [](std::string_view s) {
-    std::string o = "\"";
-    for (unsigned char c : s) {
-      switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20) o += fmt::format("\\u{:04x}", c);
-        else o += static_cast<char>(c);
-      }
-    }
-    return o + "\"";
-  };
+
 
   std::string o;
   if (json) {
@@ -323,22 +309,22 @@ std::vector<GeneratedFile> generate_searchdb(const SiteModel& site) {
       auto field_out = [&](std::string_view k, const std::string& v) {
         if (comma) o += ",";
         comma = true;
-        o += json_str(k) + ":" + v;
+        o += text::json_quote(k) + ":" + v;
       };
-      if (!it.doc->title.empty()) field_out("title", json_str(it.doc->title));
-      field_out("url", json_str(url_of(it)));
-      if (with_content) field_out("content", json_str(content_of(it)));
+      if (!it.doc->title.empty()) field_out("title", text::json_quote(it.doc->title));
+      field_out("url", text::json_quote(url_of(it)));
+      if (with_content) field_out("content", text::json_quote(content_of(it)));
       if (it.post) {
         const auto& cats = site.taxonomies.post_categories[it.post_index];
         const auto& tags = site.taxonomies.post_tags[it.post_index];
         if (!cats.empty()) {
           std::string a = "[";
-          for (size_t k = 0; k < cats.size(); ++k) a += (k ? "," : "") + json_str(site.taxonomies.categories[cats[k]].name);
+          for (size_t k = 0; k < cats.size(); ++k) a += (k ? "," : "") + text::json_quote(site.taxonomies.categories[cats[k]].name);
           field_out("categories", a + "]");
         }
         if (!tags.empty()) {
           std::string a = "[";
-          for (size_t k = 0; k < tags.size(); ++k) a += (k ? "," : "") + json_str(site.taxonomies.tags[tags[k]].name);
+          for (size_t k = 0; k < tags.size(); ++k) a += (k ? "," : "") + text::json_quote(site.taxonomies.tags[tags[k]].name);
           field_out("tags", a + "]");
         }
       }

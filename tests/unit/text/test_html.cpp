@@ -61,3 +61,10 @@ TEST(Html, Strip) {
 
 } // namespace
 } // namespace haven::text
+
+#include "text/json_quote.hpp"
+
+TEST(JsonQuote, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(haven::text::json_quote("依恋 \"a\\b\"\n\r\t\x01"), "\"依恋 \\\"a\\\\b\\\"\\n\\r\\t\\u0001\"");
+  EXPECT_EQ(haven::text::json_quote(""), "\"\"");
+}
