@@ -123,6 +123,10 @@ public:
   std::shared_ptr<const Native> native_ptr() const {
     return m_kind == Kind::Native ? std::static_pointer_cast<const Native>(m_ptr) : nullptr;
   }
+  // The native object without touching the reference count (null for other kinds).
+  const Native* as_native() const {
+    return m_kind == Kind::Native ? static_cast<const Native*>(m_ptr.get()) : nullptr;
+  }
   // The address of the shared string, array, object or native (null for scalars): an identity
   // for lookups, without touching the reference count.
   const void* identity() const { return m_ptr.get(); }

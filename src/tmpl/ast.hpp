@@ -3,6 +3,7 @@
 // (the filter/test pointers are resolved during finalize()).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +27,25 @@ struct Span {
 
 // A builtin `is` test: `value is name(args...)`.
 using TestFn = bool (*)(const base::Value& value, std::span<const base::Value> args);
+
+// A string viewed where it lives (a scratch buffer, a live Value, the AST); `src` is the Value
+// holding exactly this string when there is one (so a fallback needs no copy).
+struct StrView {
+  std::string_view s;
+  bool safe = false;
+  const base::Value* src = nullptr;
+};
+
+// A builtin filter's fast path for string input: writes the result into `buf` (cleared by the
+// caller) or views part of the input, and returns true; false declines (the full filter then
+// runs on the input as a Value). Same bytes and `safe` mark as the full filter.
+using StrOp = bool (*)(const StrView& in, std::span<const base::Value> args, const KwArgs& kwargs,
+                       std::string& buf, StrView& out);
+
+// A builtin filter that reorders an array (`sort`): fills `order` (items.size() entries) with the
+// indexes of `items` in the filter's result order; false declines.
+using OrderOp = bool (*)(const base::Array& items, std::span<const base::Value> args, const KwArgs& kwargs,
+                         std::span<uint32_t> order);
 
 enum class ExprKind : uint8_t {
   Literal,  // literal
@@ -68,6 +88,13 @@ struct Expr {
   std::vector<CmpOp> cmp_ops;
   const FilterFn* filter = nullptr; // resolved by finalize()
   TestFn test = nullptr;            // resolved by finalize()
+  StrOp str_op = nullptr;           // resolved by finalize(): the filter's string fast path
+  OrderOp order_op = nullptr;       // resolved by finalize(): the filter's loop-order fast path
+  mutable std::atomic<uint32_t> hint{0}; // Attr/Name: where the key was last found in an object
+  bool has_call = false;            // this subtree contains a call (it may run template code)
+  bool later_call = false;          // an operand after the first contains a call
+  bool const_args = false;          // a filter whose arguments are all literals: `arg_values`
+  std::vector<base::Value> arg_values;
 };
 
 enum class NodeKind : uint8_t {
@@ -115,6 +142,9 @@ struct Template {
   std::vector<std::pair<std::string_view, const Node*>> blocks;
   // Static targets of extends/include/import with their spans, for finalize() checks.
   std::vector<std::pair<std::string, Span>> static_refs;
+  // Size of the last render's output, to reserve the next one at once (renders of a template
+  // on other threads update it too: only a hint).
+  mutable std::atomic<size_t> last_output_size{0};
 };
 
 struct ParseOptions {

@@ -1,10 +1,16 @@
 // The builtin filters, tests and globals, each with the semantics of Nunjucks 3.2
 // (src/filters.js, src/tests.js, src/globals.js); deviations are listed in README.md.
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <forward_list>
 #include <functional>
 
 #include <fmt/format.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tmpl/runtime.hpp"
 #include "tmpl/util.hpp"
@@ -393,8 +399,16 @@ base::Result<Value> f_list(CallContext&, const Value& in, Args, const KwArgs&) {
   return fail("list filter: type not iterable");
 }
 
-base::Result<Value> f_lower(CallContext&, const Value& in, Args, const KwArgs&) { return Value(to_lower(str_of(in))); }
-base::Result<Value> f_upper(CallContext&, const Value& in, Args, const KwArgs&) { return Value(to_upper(str_of(in))); }
+base::Result<Value> f_lower(CallContext&, const Value& in, Args, const KwArgs&) {
+  std::string out;
+  append_lower(out, in.is_string() ? std::string_view(in.as_string()) : std::string_view(str_of(in)));
+  return Value(std::move(out));
+}
+base::Result<Value> f_upper(CallContext&, const Value& in, Args, const KwArgs&) {
+  std::string out;
+  append_upper(out, in.is_string() ? std::string_view(in.as_string()) : std::string_view(str_of(in)));
+  return Value(std::move(out));
+}
 
 base::Result<Value> f_nl2br(CallContext&, const Value& in, Args, const KwArgs&) {
   if (in.is_nullish()) return Value(std::string());
@@ -454,12 +468,28 @@ base::Result<Value> selectattr_impl(CallContext& cc, const Value& in, Args args,
   return Value(std::move(out));
 }
 
+// Replaces `needle` (non-empty) in `s` by `rep`, at most `max_count` times (-1: all), appending
+// to `out`; Nunjucks' loop, so a NaN or other negative count replaces nothing.
+void replace_into(std::string_view s, std::string_view needle, std::string_view rep, double max_count, std::string& out) {
+  size_t next = s.find(needle);
+  size_t pos = 0;
+  double count = 0;
+  while (next != std::string_view::npos && (max_count == -1 || count < max_count)) {
+    out.append(s.substr(pos, next - pos));
+    out.append(rep);
+    pos = next + needle.size();
+    ++count;
+    next = s.find(needle, pos);
+  }
+  if (pos < s.size()) out.append(s.substr(pos));
+}
+
 base::Result<Value> f_replace(CallContext&, const Value& in, Args args, const KwArgs& kw) {
   const Value& old = arg(args, kw, 0, "old");
   const Value& with = arg(args, kw, 1, "new");
   const Value& max_arg = arg(args, kw, 2, "count");
   if (old.is_native()) {
-    if (auto* re = dynamic_cast<const RegexValue*>(old.native_ptr().get())) {
+    if (auto* re = dynamic_cast<const RegexValue*>(old.as_native())) {
       std::string s = to_str(in);
       auto flags = re->global() ? std::regex_constants::format_default : std::regex_constants::format_first_only;
       return Value(std::regex_replace(s, re->regex(), to_js_string(with), flags));
@@ -487,19 +517,9 @@ base::Result<Value> f_replace(CallContext&, const Value& in, Args args, const Kw
     out += rep;
     return copy_safeness(in, std::move(out));
   }
-  size_t next = s.find(needle);
-  if (max_count == 0 || next == std::string::npos) return in.is_number() ? Value(s) : in;
+  if (max_count == 0 || s.find(needle) == std::string::npos) return in.is_number() ? Value(s) : in;
   std::string out;
-  size_t pos = 0;
-  double count = 0;
-  while (next != std::string::npos && (max_count == -1 || count < max_count)) {
-    out += s.substr(pos, next - pos);
-    out += rep;
-    pos = next + needle.size();
-    ++count;
-    next = s.find(needle, pos);
-  }
-  if (pos < s.size()) out += s.substr(pos);
+  replace_into(s, needle, rep, max_count, out);
   return copy_safeness(in, std::move(out));
 }
 
@@ -555,28 +575,61 @@ base::Result<Value> f_slice(CallContext&, const Value& in, Args args, const KwAr
   return Value(std::move(out));
 }
 
-base::Result<Value> f_sort(CallContext&, const Value& in, Args args, const KwArgs& kw) {
-  Array items = as_list(in);
+// The order in which Nunjucks' sort (stable) puts `items`: order[k] is the index of the k-th.
+bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint32_t> order) {
   bool reversed = arg(args, kw, 0, "reverse").truthy();
   bool case_sensitive = arg(args, kw, 1, "case_sensitive").truthy();
   const Value& attr = arg(args, kw, 2, "attribute");
   bool by_attr = attr.truthy();
-  auto key = [&](const Value& v) {
-    Value k = by_attr ? attr_get(v, attr) : v;
-    return k;
-  };
-  std::vector<std::pair<Value, Value>> keyed;
-  for (auto& v : items) keyed.emplace_back(key(v), v);
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    Value x = a.first, y = b.first;
-    if (!case_sensitive && x.is_string() && y.is_string()) {
-      x = Value(to_lower(x.as_string()));
-      y = Value(to_lower(y.as_string()));
+  size_t n = items.size();
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  if (n <= 1) return true;
+  // Keys computed once: the attribute, and lowercased strings when case-insensitive.
+  std::vector<Value> attr_keys;
+  if (by_attr) {
+    attr_keys.reserve(n);
+    for (const auto& v : items) attr_keys.push_back(attr_get(v, attr));
+  }
+  auto key = [&](size_t i) -> const Value& { return by_attr ? attr_keys[i] : items[i]; };
+  SmallVec<std::string_view> folded(n);
+  std::forward_list<std::string> folded_storage; // lowercased copies of the keys that change
+  if (!case_sensitive) {
+    for (size_t i = 0; i < n; ++i) {
+      const Value& k = key(i);
+      if (!k.is_string()) continue;
+      const std::string& s = k.as_string();
+      bool unchanged = is_ascii(s) && std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      folded[i] = unchanged ? std::string_view(s) : std::string_view(folded_storage.emplace_front(to_lower(s)));
     }
+  }
+  auto less = [&](uint32_t a, uint32_t b) {
+    const Value& x = key(a);
+    const Value& y = key(b);
+    if (!case_sensitive && x.is_string() && y.is_string()) return reversed ? folded[b] < folded[a] : folded[a] < folded[b];
     return reversed ? js_less(y, x) : js_less(x, y);
-  });
+  };
+  if (n <= 16) { // insertion sort: stable, and no buffer to allocate for the usual short lists
+    for (size_t i = 1; i < n; ++i) {
+      uint32_t cur = order[i];
+      size_t j = i;
+      for (; j > 0 && less(cur, order[j - 1]); --j) order[j] = order[j - 1];
+      order[j] = cur;
+    }
+  } else {
+    std::stable_sort(order.begin(), order.end(), less);
+  }
+  return true;
+}
+
+base::Result<Value> f_sort(CallContext&, const Value& in, Args args, const KwArgs& kw) {
+  Array chars;
+  if (!in.is_array()) chars = as_list(in);
+  const Array& items = in.is_array() ? in.as_array() : chars;
+  SmallVec<uint32_t> order(items.size());
+  sort_order(items, args, kw, order.span());
   Array out;
-  for (auto& [k, v] : keyed) out.push_back(std::move(v));
+  out.reserve(items.size());
+  for (uint32_t i : order.span()) out.push_back(items[i]);
   return Value(std::move(out));
 }
 
@@ -584,11 +637,12 @@ base::Result<Value> f_string(CallContext&, const Value& in, Args, const KwArgs&)
   return copy_safeness(in, to_str(in));
 }
 
-// Removes `<tag ...>`, `</tag>` and `<!-- -->` as Nunjucks' regex does.
-std::string strip_tags(std::string_view s) {
+// Calls `text(piece)` for each piece of `s` outside `<tag ...>`, `</tag>` and `<!-- -->`, which
+// are removed as Nunjucks' regex does.
+template <class Fn>
+void for_each_untagged(std::string_view s, Fn&& text) {
   auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   auto is_alnum = [&](char c) { return is_alpha(c) || (c >= '0' && c <= '9'); };
-  std::string out;
   size_t i = 0;
   while (i < s.size()) {
     if (s[i] == '<') {
@@ -614,42 +668,92 @@ std::string strip_tags(std::string_view s) {
     }
     size_t next = s.find('<', i + 1);
     if (next == std::string_view::npos) next = s.size();
-    out.append(s.substr(i, next - i));
+    text(s.substr(i, next - i));
     i = next;
   }
+}
+
+std::string strip_tags(std::string_view s) {
+  std::string out;
+  for_each_untagged(s, [&](std::string_view piece) { out.append(piece); });
   return out;
 }
 
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  size_t i = 0;
-  bool in_space = false;
-  out.reserve(s.size());
-  while (i < s.size()) {
-    size_t start = i;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80 && c != ' ' && (c < '\t' || c > '\r')) { // plain ASCII: no decoding
-      out += static_cast<char>(c);
-      ++i;
-      in_space = false;
-      continue;
-    }
-    char32_t cp = utf8_next(s, i);
-    if (is_js_space(cp)) {
-      if (!in_space) out += ' ';
-      in_space = true;
-    } else {
-      out.append(s.substr(start, i - start));
-      in_space = false;
-    }
+bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Length of the run at p[i] (ASCII, not whitespace) that strip_collapse copies as it is: ASCII
+// text whose only whitespace is single spaces followed by more such text.
+size_t plain_run(std::string_view p, size_t i) {
+  const size_t n = p.size();
+  size_t j = i;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i below_tab = _mm_set1_epi8('\t' - 1);
+  const __m128i above_cr = _mm_set1_epi8('\r' + 1);
+  while (j + 16 <= n) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.data() + j));
+    // Non-ASCII bytes are negative as signed, so the \t..\r range test skips them.
+    __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
+    unsigned special = static_cast<unsigned>(_mm_movemask_epi8(v) | _mm_movemask_epi8(control));
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    // A space ends the run when the next byte is a space or special (or in the next block).
+    unsigned stop = special | (spaces & (((spaces | special) >> 1) | 0x8000u));
+    if (stop) return j + static_cast<size_t>(std::countr_zero(stop)) - i;
+    j += 16;
   }
-  return out;
+#endif
+  while (j < n) {
+    auto c = static_cast<unsigned char>(p[j]);
+    if (c >= 0x80 || (c >= '\t' && c <= '\r')) break;
+    if (c == ' ') {
+      if (j + 1 >= n) break;
+      auto d = static_cast<unsigned char>(p[j + 1]);
+      if (d >= 0x80 || is_ascii_space(d)) break;
+    }
+    ++j;
+  }
+  return j - i;
+}
+
+// striptags without preserve_linebreaks in one pass: tags removed, then JavaScript whitespace
+// trimmed and every run of it collapsed into one space. Appends to `out`.
+void strip_collapse(std::string_view s, std::string& out) {
+  size_t base = out.size();
+  bool pending = false; // whitespace since the last character kept
+  for_each_untagged(s, [&](std::string_view p) {
+    size_t i = 0;
+    while (i < p.size()) {
+      auto c = static_cast<unsigned char>(p[i]);
+      size_t end = i;
+      if (c < 0x80) {
+        if (is_ascii_space(c)) {
+          pending = true;
+          ++i;
+          continue;
+        }
+        end = i + plain_run(p, i);
+      } else if (is_js_space(utf8_next(p, end))) {
+        pending = true;
+        i = end;
+        continue;
+      }
+      if (pending && out.size() > base) out += ' ';
+      pending = false;
+      out.append(p.data() + i, end - i);
+      i = end;
+    }
+  });
 }
 
 base::Result<Value> f_striptags(CallContext&, const Value& in, Args args, const KwArgs& kw) {
   std::string s = str_of(in);
+  if (!arg(args, kw, 0, "preserve_linebreaks").truthy()) {
+    std::string out;
+    out.reserve(s.size());
+    strip_collapse(s, out);
+    return copy_safeness(in, std::move(out));
+  }
   std::string stripped(js_trim(strip_tags(s)));
-  if (!arg(args, kw, 0, "preserve_linebreaks").truthy()) return copy_safeness(in, collapse_spaces(stripped));
   // Per line: trim spaces; squash runs of spaces; CRLF → LF; at most one blank line.
   std::string lines;
   size_t start = 0;
@@ -703,27 +807,38 @@ base::Result<Value> f_trim(CallContext&, const Value& in, Args, const KwArgs&) {
   return copy_safeness(in, std::string(js_trim(in.is_nullish() ? std::string() : to_str(in))));
 }
 
-base::Result<Value> f_truncate(CallContext&, const Value& in, Args args, const KwArgs& kw) {
-  std::string s = str_of(in);
+// Nunjucks' truncate of string `s`, appended to `out`; false (nothing appended) when `s` is
+// short enough to stay as it is.
+bool truncate_into(std::string_view s, Args args, const KwArgs& kw, std::string& out) {
   double length = to_number(arg(args, kw, 0, "length"));
   if (!(length > 0)) length = 255;
   bool killwords = arg(args, kw, 1, "killwords").truthy();
   const Value& end = arg(args, kw, 2, "end");
   size_t len = utf8_length(s);
-  if (static_cast<double>(len) <= length) return is_normalized_away(in) ? Value(s) : in;
+  if (static_cast<double>(len) <= length) return false;
   size_t limit = static_cast<size_t>(length);
-  std::string out;
-  if (killwords) {
-    out = std::string(utf8_substr(s, 0, limit));
-  } else {
+  size_t byte_limit = len == s.size() ? limit : utf8_offset(s, limit); // ASCII: code points are bytes
+  size_t cut = byte_limit;
+  if (!killwords) {
     // lastIndexOf(' ', length): the last space at a code point index <= length.
-    size_t cut = limit;
-    size_t byte_limit = utf8_offset(s, limit);
     size_t at = s.rfind(' ', byte_limit);
-    if (at != std::string::npos) cut = utf8_length(std::string_view(s).substr(0, at));
-    out = std::string(utf8_substr(s, 0, cut));
+    if (at != std::string_view::npos) cut = at;
   }
-  out += end.is_nullish() ? std::string("...") : to_str(end);
+  out.append(s.substr(0, cut));
+  if (end.is_nullish()) {
+    out += "...";
+  } else if (end.is_string()) {
+    out += end.as_string();
+  } else {
+    out += to_str(end);
+  }
+  return true;
+}
+
+base::Result<Value> f_truncate(CallContext&, const Value& in, Args args, const KwArgs& kw) {
+  std::string s = str_of(in);
+  std::string out;
+  if (!truncate_into(s, args, kw, out)) return is_normalized_away(in) ? Value(s) : in;
   return copy_safeness(in, std::move(out));
 }
 
@@ -921,20 +1036,10 @@ private:
 };
 
 base::Result<Value> g_range(CallContext&, Args args, const KwArgs&) {
-  double start = to_number(args.empty() ? Value() : args[0]);
-  double stop, step = 1;
-  if (args.size() < 2 || args[1].is_undefined()) {
-    stop = start;
-    start = 0;
-  } else {
-    stop = to_number(args[1]);
-    if (args.size() > 2 && args[2].truthy()) step = to_number(args[2]);
-  }
-  // A typo'd bound should fail fast, not allocate gigabytes (a Value is ~80 bytes).
-  constexpr double k_max_range = 1'000'000;
-  double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
-  if (count > k_max_range) return fail("range() is too large");
+  double start = 0, stop = 0, step = 0;
+  if (auto error = range_bounds(args, start, stop, step)) return fail(std::move(*error));
   Array out;
+  double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
   if (count > 0) out.reserve(static_cast<size_t>(count));
   if (step > 0) {
     for (double i = start; i < stop; i += step) out.emplace_back(i);
@@ -944,7 +1049,106 @@ base::Result<Value> g_range(CallContext&, Args args, const KwArgs&) {
   return Value(std::move(out));
 }
 
+// ------------------------------------------------------------ string fast paths (StrOp)
+// Each gives the bytes and `safe` mark of its filter above for a string input.
+
+bool s_striptags(const StrView& in, Args args, const KwArgs& kw, std::string& buf, StrView& out) {
+  if (arg(args, kw, 0, "preserve_linebreaks").truthy()) return false;
+  strip_collapse(in.s, buf);
+  out = StrView{buf, in.safe};
+  return true;
+}
+
+bool s_truncate(const StrView& in, Args args, const KwArgs& kw, std::string& buf, StrView& out) {
+  out = truncate_into(in.s, args, kw, buf) ? StrView{buf, in.safe} : in;
+  return true;
+}
+
+bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf, StrView& out) {
+  const Value& old = arg(args, kw, 0, "old");
+  const Value& with = arg(args, kw, 1, "new");
+  const Value& max_arg = arg(args, kw, 2, "count");
+  if (!old.is_string() || old.as_string().empty()) return false;
+  double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
+  if (max_count == 0 || in.s.find(old.as_string()) == std::string_view::npos) {
+    out = in;
+    return true;
+  }
+  std::string rep_storage;
+  std::string_view rep = with.is_string() ? std::string_view(with.as_string()) : (rep_storage = to_js_string(with));
+  replace_into(in.s, old.as_string(), rep, max_count, buf);
+  out = StrView{buf, in.safe};
+  return true;
+}
+
+bool s_lower(const StrView& in, Args, const KwArgs&, std::string& buf, StrView& out) {
+  append_lower(buf, in.s);
+  out = StrView{buf, false};
+  return true;
+}
+
+bool s_upper(const StrView& in, Args, const KwArgs&, std::string& buf, StrView& out) {
+  append_upper(buf, in.s);
+  out = StrView{buf, false};
+  return true;
+}
+
+bool s_urlencode(const StrView& in, Args, const KwArgs&, std::string& buf, StrView& out) {
+  append_uri_component(buf, in.s);
+  out = StrView{buf, false};
+  return true;
+}
+
+bool s_trim(const StrView& in, Args, const KwArgs&, std::string&, StrView& out) {
+  std::string_view t = js_trim(in.s);
+  out = StrView{t, in.safe, t.size() == in.s.size() ? in.src : nullptr};
+  return true;
+}
+
+bool s_escape(const StrView& in, Args, const KwArgs&, std::string& buf, StrView& out) {
+  if (in.safe) {
+    out = in;
+  } else {
+    append_escaped(buf, in.s);
+    out = StrView{buf, true};
+  }
+  return true;
+}
+
+bool s_safe(const StrView& in, Args, const KwArgs&, std::string&, StrView& out) {
+  out = StrView{in.s, true, in.safe ? in.src : nullptr};
+  return true;
+}
+
+bool s_identity(const StrView& in, Args, const KwArgs&, std::string&, StrView& out) {
+  out = in;
+  return true;
+}
+
+bool s_default(const StrView& in, Args args, const KwArgs& kw, std::string&, StrView& out) {
+  if (in.s.empty() && arg(args, kw, 1, "boolean").truthy()) return false; // the default value
+  out = in;
+  return true;
+}
+
 } // namespace
+
+std::optional<std::string> range_bounds(std::span<const Value> args, double& start, double& stop, double& step) {
+  start = to_number(args.empty() ? Value() : args[0]);
+  step = 1;
+  if (args.size() < 2 || args[1].is_undefined()) {
+    stop = start;
+    start = 0;
+  } else {
+    stop = to_number(args[1]);
+    if (args.size() > 2 && args[2].truthy()) step = to_number(args[2]);
+  }
+  // A typo'd bound should fail fast, not allocate gigabytes (a Value is 32 bytes).
+  constexpr double k_max_range = 1'000'000;
+  double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
+  if (count > k_max_range) return "range() is too large";
+  return std::nullopt;
+}
 
 void install_builtins(Engine::Impl& impl) {
   auto& f = impl.filters;
@@ -992,6 +1196,23 @@ void install_builtins(Engine::Impl& impl) {
   f["urlize"] = f_urlize;
   f["wordcount"] = f_wordcount;
 
+  impl.order_ops["sort"] = sort_order;
+
+  auto& ops = impl.str_ops;
+  ops["striptags"] = s_striptags;
+  ops["truncate"] = s_truncate;
+  ops["replace"] = s_replace;
+  ops["lower"] = s_lower;
+  ops["upper"] = s_upper;
+  ops["urlencode"] = s_urlencode;
+  ops["trim"] = s_trim;
+  ops["escape"] = s_escape;
+  ops["e"] = s_escape;
+  ops["safe"] = s_safe;
+  ops["string"] = s_identity;
+  ops["default"] = s_default;
+  ops["d"] = s_default;
+
   auto& t = impl.tests;
   t["callable"] = t_callable;
   t["defined"] = t_defined;
@@ -1022,6 +1243,7 @@ void install_builtins(Engine::Impl& impl) {
   t["mapping"] = t_mapping;
 
   impl.globals["range"] = make_function("range", g_range);
+  impl.builtin_range = impl.globals["range"].as_native();
   impl.globals["cycler"] = make_function("cycler", [](CallContext&, Args args, const KwArgs&) -> base::Result<Value> {
     return Value(std::make_shared<const Cycler>(Array(args.begin(), args.end())));
   });

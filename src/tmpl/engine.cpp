@@ -83,6 +83,43 @@ base::Diagnostic at(const Template& t, Span span, std::string message) {
 
 } // namespace
 
+namespace {
+// Sets has_call/later_call bottom-up; returns e.has_call.
+bool mark_calls(Expr& e) {
+  bool any = e.kind == ExprKind::Call;
+  bool later = false;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (!e.args[i]) continue;
+    bool c = mark_calls(*e.args[i]);
+    any = any || c;
+    if (i > 0) later = later || c;
+  }
+  for (auto& [k, v] : e.kwargs) {
+    bool c = mark_calls(*v);
+    any = any || c;
+    later = later || c;
+  }
+  e.has_call = any;
+  e.later_call = later;
+  return any;
+}
+
+void mark_body_calls(Body& body) {
+  for (auto& n : body) {
+    if (n->expr) mark_calls(*n->expr);
+    for (auto& [cond, b] : n->branches) {
+      if (cond) mark_calls(*cond);
+      mark_body_calls(b);
+    }
+    for (auto& [name, def] : n->params) {
+      if (def) mark_calls(*def);
+    }
+    mark_body_calls(n->body);
+    mark_body_calls(n->else_body);
+  }
+}
+} // namespace
+
 void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors) const {
   walk(
       tmpl.body,
@@ -94,6 +131,16 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
           } else {
             e.filter = &it->second;
           }
+          auto op = str_ops.find(e.name);
+          e.str_op = op == str_ops.end() ? nullptr : op->second;
+          auto order = order_ops.find(e.name);
+          e.order_op = order == order_ops.end() ? nullptr : order->second;
+          e.const_args = e.kwargs.empty() &&
+                         std::all_of(e.args.begin() + 1, e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::Literal; });
+          e.arg_values.clear();
+          if (e.const_args) {
+            for (size_t i = 1; i < e.args.size(); ++i) e.arg_values.push_back(e.args[i]->literal);
+          }
         } else if (e.kind == ExprKind::Test) {
           auto it = tests.find(e.name);
           if (it == tests.end()) {
@@ -104,13 +151,14 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         }
       },
       [](Node&) {});
+  mark_body_calls(tmpl.body);
 }
 
 // ---------------------------------------------------------------- CallContext
 
 Value CallContext::lookup(std::string_view name) const {
   if (m_exec.current) return m_exec.lookup(*m_exec.current, name);
-  auto it = m_exec.impl.globals.find(std::string(name));
+  auto it = m_exec.impl.globals.find(name);
   return it == m_exec.impl.globals.end() ? Value() : it->second;
 }
 
@@ -126,14 +174,14 @@ base::Result<std::string> CallContext::render(std::string_view name, const Value
   }
   Scope* saved = m_exec.current;
   ++m_exec.include_depth;
-  Context* ctx = m_exec.new_context(context.is_object() ? context : Value(base::Object{}));
+  Context* ctx = m_exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(*t);
-  auto frame = std::make_shared<Frame>();
-  frame->top_level = true;
-  frame->compile_root = true;
+  Frame frame;
+  frame.top_level = true;
+  frame.compile_root = true;
   std::string out;
   try {
-    m_exec.render_root(*t, ctx, frame, out);
+    m_exec.render_root(*t, ctx, &frame, out);
   } catch (RenderError& e) {
     --m_exec.include_depth;
     m_exec.current = saved;
@@ -161,9 +209,16 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 const EngineOptions& Engine::options() const { return m_impl->options; }
 
-void Engine::add_filter(std::string name, FilterFn fn) { m_impl->filters[std::move(name)] = std::move(fn); }
+void Engine::add_filter(std::string name, FilterFn fn) {
+  m_impl->str_ops.erase(name); // the builtin's fast paths no longer apply
+  m_impl->order_ops.erase(name);
+  m_impl->filters[std::move(name)] = std::move(fn);
+}
 
-void Engine::add_global(std::string name, Value value) { m_impl->globals[std::move(name)] = std::move(value); }
+void Engine::add_global(std::string name, Value value) {
+  if (name == "range") m_impl->builtin_range = nullptr; // loops over range() call it again
+  m_impl->globals[std::move(name)] = std::move(value);
+}
 
 void Engine::add_template(std::string name, std::string source, std::string path) {
   auto t = std::make_unique<Template>();
@@ -251,15 +306,16 @@ std::vector<base::Diagnostic> Engine::finalize() {
 namespace {
 base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context) {
   Exec exec(engine, impl);
-  Context* ctx = exec.new_context(context.is_object() ? context : Value(base::Object{}));
+  Context* ctx = exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(t);
-  auto frame = std::make_shared<Frame>();
-  frame->top_level = true;
-  frame->compile_root = true;
+  Frame frame;
+  frame.top_level = true;
+  frame.compile_root = true;
   std::string out;
-  out.reserve(t.source.size() * 2);
+  out.reserve(std::max(t.last_output_size.load(std::memory_order_relaxed), t.source.size() * 2));
   try {
-    exec.render_root(t, ctx, std::move(frame), out);
+    exec.render_root(t, ctx, &frame, out);
+    t.last_output_size.store(out.size(), std::memory_order_relaxed);
   } catch (RenderError& e) {
     return std::unexpected(std::move(e.diagnostic));
   } catch (const std::exception& e) {

@@ -2,6 +2,9 @@
 // file:line:col of the failing node) and turned into a Diagnostic at the render() boundary.
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <optional>
+#include <typeinfo>
 
 #include <fmt/format.h>
 
@@ -18,9 +21,9 @@ void Frame::assign(std::string_view name, Value value) {
   // Nunjucks' Frame.resolve(name, forWrite): an isolated frame stops the search at itself only.
   Frame* target = nullptr;
   bool first = true;
-  for (Frame* f = this; f; f = f->parent.get()) {
-    auto it = std::find_if(f->vars.begin(), f->vars.end(), [&](const auto& kv) { return kv.first == name; });
-    if (it != f->vars.end() && !it->second.is_undefined()) {
+  for (Frame* f = this; f; f = f->parent) {
+    const Value* v = f->find(name);
+    if (v && !v->is_undefined()) {
       target = f;
       break;
     }
@@ -32,9 +35,17 @@ void Frame::assign(std::string_view name, Value value) {
 
 const Value* Context::lookup(std::string_view name) const {
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
-    if (it->first == name) return &it->second;
+    if (same_name(it->first, name)) return &it->second;
   }
   if (root.is_object()) return root.as_object().find(name);
+  return nullptr;
+}
+
+const Value* Context::lookup(std::string_view name, std::atomic<uint32_t>& hint) const {
+  for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
+    if (same_name(it->first, name)) return &it->second;
+  }
+  if (root.is_object()) return find_hinted(root.as_object(), name, hint);
   return nullptr;
 }
 
@@ -169,7 +180,7 @@ Value member(const Value& obj, std::string_view key) {
     const Value* v = obj.as_object().find(key);
     return v ? *v : Value();
   }
-  case Value::Kind::Native: return obj.native_ptr()->get(key);
+  case Value::Kind::Native: return obj.as_native()->get(key);
   case Value::Kind::Array:
   case Value::Kind::String: return member(obj, Value(key));
   default: return {};
@@ -427,9 +438,14 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
 // ---------------------------------------------------------------- loop variable
 
 namespace {
+// Nunjucks keeps one `loop` object per for-frame and updates it every iteration; so does Haven
+// (no allocation per iteration; a `loop` kept in a variable sees later updates, as in Nunjucks).
 class LoopInfo : public base::Native {
 public:
-  LoopInfo(size_t index, size_t length) : m_index(index), m_length(length) {}
+  void set(size_t index, size_t length) {
+    m_index = index;
+    m_length = length;
+  }
   Value get(std::string_view key) const override {
     if (key == "index") return Value(static_cast<double>(m_index + 1));
     if (key == "index0") return Value(static_cast<double>(m_index));
@@ -445,31 +461,151 @@ public:
   }
 
 private:
-  size_t m_index, m_length;
+  size_t m_index = 0, m_length = 0;
 };
+
+const Value k_undefined;
+const KwArgs k_no_kwargs;
 
 std::string_view source_text(const Scope& s, Span span) {
   return std::string_view(s.tmpl->source).substr(span.offset, span.length);
 }
+
+const Value* find_kwarg(const KwArgs& kwargs, std::string_view name) {
+  for (const auto& [k, v] : kwargs) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+// Whether `part` lies within `whole` (both non-empty).
+bool views_into(std::string_view part, std::string_view whole) {
+  return !part.empty() && !whole.empty() && part.data() >= whole.data() && part.data() <= whole.data() + whole.size();
+}
 } // namespace
+
+// Scratch strings for string filter chains (Exec::eval_str), kept per thread so renders reuse
+// their capacity. Any number of Scratch objects may be live at once (nested outputs, nested
+// renders), released in any order.
+class ScratchPool {
+public:
+  std::string* acquire() {
+    if (m_free.empty()) return &m_all.emplace_back(); // a deque: earlier strings never move
+    std::string* s = m_free.back();
+    m_free.pop_back();
+    return s;
+  }
+  void release(std::string* s) {
+    if (s->capacity() > k_keep) { // one huge body must not stay pinned to a worker thread
+      s->clear();
+      s->shrink_to_fit();
+    }
+    m_free.push_back(s);
+  }
+
+private:
+  static constexpr size_t k_keep = size_t{1} << 20;
+  std::deque<std::string> m_all;
+  std::vector<std::string*> m_free;
+};
+
+// Contexts of the renders running on one thread, reused with their capacity. A stack: renders
+// on one thread nest (a host function may render while a render runs).
+class ContextPool {
+public:
+  Context* push(Value root) {
+    if (m_used == m_all.size()) m_all.push_back(std::make_unique<Context>());
+    Context* c = m_all[m_used++].get();
+    c->root = std::move(root);
+    return c;
+  }
+  size_t mark() const { return m_used; }
+  // Empties the contexts taken since `mark` (keeping their capacity) and gives them back.
+  void release(size_t mark) {
+    while (m_used > mark) {
+      Context& c = *m_all[--m_used];
+      c.root = Value();
+      c.vars.clear();
+      c.blocks.clear();
+      c.exports.clear();
+    }
+    if (m_used == 0 && m_all.size() > k_keep) m_all.resize(k_keep);
+  }
+
+private:
+  static constexpr size_t k_keep = 64; // more than pages need; a freak render should not stay cached
+  std::vector<std::unique_ptr<Context>> m_all;
+  size_t m_used = 0;
+};
+
+struct ThreadCache {
+  ScratchPool scratch;
+  ContextPool contexts;
+  std::vector<std::shared_ptr<base::Native>> spare_loops; // `loop` objects nobody kept
+};
+
+ThreadCache& thread_cache() {
+  thread_local ThreadCache cache;
+  return cache;
+}
+
+// A scratch string taken from the pool on first use and returned at scope end.
+class Scratch {
+public:
+  explicit Scratch(ScratchPool& pool) : m_pool(pool) {}
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() {
+    if (m_buf) m_pool.release(m_buf);
+  }
+  std::string& get() {
+    if (!m_buf) m_buf = m_pool.acquire();
+    return *m_buf;
+  }
+  const std::string* peek() const { return m_buf; }
+
+private:
+  ScratchPool& m_pool;
+  std::string* m_buf = nullptr;
+};
+
+const Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
+  const auto& entries = o.entries();
+  uint32_t h = hint.load(std::memory_order_relaxed);
+  if (h < entries.size() && same_name(entries[h].first, key)) return &entries[h].second;
+  if (entries.size() > 16) return o.find(key); // hashed: no scan, no hint
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    if (same_name(entries[i].first, key)) {
+      hint.store(i, std::memory_order_relaxed);
+      return &entries[i].second;
+    }
+  }
+  return nullptr;
+}
 
 // ---------------------------------------------------------------- Exec
 
-Context* Exec::new_context(Value root) {
-  contexts.push_back(std::make_unique<Context>());
-  contexts.back()->root = std::move(root);
-  return contexts.back().get();
-}
+Exec::Exec(const Engine& e, const Engine::Impl& i)
+    : engine(e), impl(i), cache(thread_cache()), context_mark(cache.contexts.mark()) {}
+
+Exec::~Exec() { cache.contexts.release(context_mark); }
+
+Context* Exec::new_context(Value root) { return cache.contexts.push(std::move(root)); }
 
 void Exec::fail(const Scope& scope, Span span, std::string message) const {
   throw RenderError{base::error_at(scope.tmpl->path, scope.tmpl->source, span.offset, std::move(message), span.length)};
 }
 
+const Value* Exec::lookup_ptr(const Scope& scope, std::string_view name) const {
+  if (const Value* v = scope.frame->lookup(name)) return v;
+  if (const Value* v = scope.ctx->lookup(name)) return v;
+  auto it = impl.globals.find(name);
+  return it == impl.globals.end() ? nullptr : &it->second;
+}
+
 Value Exec::lookup(const Scope& scope, std::string_view name) const {
-  if (const Value* v = scope.frame->lookup(name)) return *v;
-  if (const Value* v = scope.ctx->lookup(name)) return *v;
-  auto it = impl.globals.find(std::string(name));
-  return it == impl.globals.end() ? Value() : it->second;
+  const Value* v = lookup_ptr(scope, name);
+  return v ? *v : Value();
 }
 
 void Exec::emit(std::string& out, const Value& v) const {
@@ -483,7 +619,7 @@ void Exec::emit(std::string& out, const Value& v) const {
       out += v.as_string();
     }
     return;
-  case Value::Kind::Number: out += js_number(v.as_number()); return;
+  case Value::Kind::Number: append_js_number(out, v.as_number()); return;
   case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
   default:
     if (impl.options.autoescape) {
@@ -494,7 +630,7 @@ void Exec::emit(std::string& out, const Value& v) const {
   }
 }
 
-void Exec::render_root(const Template& tmpl, Context* ctx, std::shared_ptr<Frame> frame, std::string& out) {
+void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::string& out) {
   const Template* parent = nullptr;
   Scope scope{frame, ctx, &tmpl, &parent, nullptr};
   size_t start = out.size();
@@ -502,13 +638,19 @@ void Exec::render_root(const Template& tmpl, Context* ctx, std::shared_ptr<Frame
   exec_body(tmpl.body, scope, out);
   if (parent) {
     out.resize(start); // a child's own top-level output is discarded, as in Nunjucks
-    render_root(*parent, ctx, std::move(frame), out);
+    render_root(*parent, ctx, frame, out);
   }
   include_depth = depth;
 }
 
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
-  for (const auto& node : body) exec_node(*node, scope, out);
+  for (const auto& node : body) {
+    if (node->kind == NodeKind::Text) {
+      out += node->text; // most nodes: no dispatch
+    } else {
+      exec_node(*node, scope, out);
+    }
+  }
 }
 
 void Exec::bind(Scope& scope, std::string_view name, Value value) {
@@ -520,47 +662,79 @@ void Exec::bind(Scope& scope, std::string_view name, Value value) {
 }
 
 const Template& Exec::find_template(const Scope& scope, const Expr& expr, const Value& name) {
+  if (name.is_string()) {
+    if (const Template* t = impl.find(name.as_string())) return *t;
+  }
   std::string key = to_str(name);
   const Template* t = impl.find(key);
   if (!t) fail(scope, expr.span, fmt::format("template not found: {}", key));
   return *t;
 }
 
-Value Exec::export_of(const Template& tmpl, Scope& scope, bool with_context) {
+Context* Exec::run_import(const Template& tmpl, Scope& scope, bool with_context) {
   if (++include_depth > k_max_include_depth) {
     fail(scope, Span{}, fmt::format("templates nest too deeply (limit {})", k_max_include_depth));
   }
-  Context* ctx = new_context(with_context ? scope.ctx->root : Value(base::Object{}));
+  Context* ctx = new_context(with_context ? scope.ctx->root : Value()); // no root: no variables
   if (with_context) ctx->vars = scope.ctx->vars;
   ctx->add_blocks(tmpl);
-  auto frame = std::make_shared<Frame>();
-  if (with_context) frame->parent = scope.frame;
-  frame->top_level = true;
-  frame->compile_root = true;
+  Frame frame;
+  if (with_context) frame.parent = scope.frame;
+  frame.top_level = true;
+  frame.compile_root = true;
   std::string sink;
-  render_root(tmpl, ctx, frame, sink);
+  render_root(tmpl, ctx, &frame, sink);
   --include_depth;
-  base::Object exported;
-  for (const auto& name : ctx->exports) {
-    if (const Value* v = ctx->lookup(name)) exported.set(name, *v);
-  }
-  return Value(std::move(exported));
+  return ctx;
 }
 
-void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
-  switch (node.kind) {
-  case NodeKind::Text: out += node.text; return;
-  case NodeKind::Output: {
-    Value v = eval(*node.expr, scope);
+void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
+  if (expr.kind == ExprKind::Call) {
+    bool wrote = false;
+    Value v = eval_call(expr, scope, &out, &wrote);
+    if (wrote) return; // a macro rendered its (safe) output in place
     if (impl.options.strict_undefined && v.is_undefined()) {
-      fail(scope, node.expr->span, fmt::format("'{}' is undefined", source_text(scope, node.expr->span)));
+      fail(scope, expr.span, fmt::format("'{}' is undefined", source_text(scope, expr.span)));
     }
     emit(out, v);
     return;
   }
+  if (expr.kind != ExprKind::Filter && expr.kind != ExprKind::Index) { // no string chain to fold
+    Value tmp;
+    const Value& v = eval_ref(expr, scope, tmp);
+    if (impl.options.strict_undefined && v.is_undefined()) {
+      fail(scope, expr.span, fmt::format("'{}' is undefined", source_text(scope, expr.span)));
+    }
+    emit(out, v);
+    return;
+  }
+  Value hold;
+  Scratch buf(cache.scratch);
+  StrView str;
+  const Value* v = eval_str(expr, scope, hold, buf, str);
+  if (!v) {
+    if (impl.options.autoescape && !str.safe) {
+      append_escaped(out, str.s);
+    } else {
+      out += str.s;
+    }
+    return;
+  }
+  if (impl.options.strict_undefined && v->is_undefined()) {
+    fail(scope, expr.span, fmt::format("'{}' is undefined", source_text(scope, expr.span)));
+  }
+  emit(out, *v);
+}
+
+void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
+  // The frequent statements stay in this small function; the rest in exec_statement.
+  switch (node.kind) {
+  case NodeKind::Text: out += node.text; return;
+  case NodeKind::Output: exec_output(*node.expr, scope, out); return;
   case NodeKind::If:
     for (const auto& [cond, body] : node.branches) {
-      if (eval(*cond, scope).truthy()) {
+      Value tmp;
+      if (eval_ref(*cond, scope, tmp).truthy()) {
         exec_body(body, scope, out);
         return;
       }
@@ -568,6 +742,16 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
     exec_body(node.else_body, scope, out);
     return;
   case NodeKind::For: exec_for(node, scope, out); return;
+  default: exec_statement(node, scope, out); return;
+  }
+}
+
+void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
+  switch (node.kind) {
+  case NodeKind::Text:
+  case NodeKind::Output:
+  case NodeKind::If:
+  case NodeKind::For: exec_node(node, scope, out); return;
   case NodeKind::Set:
   case NodeKind::SetBlock: {
     Value v;
@@ -599,13 +783,21 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   }
   case NodeKind::CallBlock: {
     const Expr& call = *node.expr;
-    Value callee = eval(*call.args[0], scope);
-    std::vector<Value> args;
-    for (size_t i = 1; i < call.args.size(); ++i) args.push_back(eval(*call.args[i], scope));
+    Value callee = eval(*call.args[0], scope); // a copy: the call runs template code
+    ArgList args;
+    for (size_t i = 1; i < call.args.size(); ++i) args.push(eval(*call.args[i], scope));
     KwArgs kwargs;
     for (const auto& [k, e] : call.kwargs) kwargs.emplace_back(k, eval(*e, scope));
-    kwargs.emplace_back("caller", Value(std::make_shared<const MacroValue>(&node, scope.tmpl, scope.ctx, scope.frame)));
-    auto* fn = callee.is_native() ? dynamic_cast<const Callable*>(callee.native_ptr().get()) : nullptr;
+    auto caller = std::make_shared<MacroValue>(&node, scope.tmpl, scope.ctx, scope.frame);
+    caller->mark_caller();
+    // The caller sees this frame, which ends with this statement: expire it then (also on errors).
+    struct Expire {
+      const MacroValue& macro;
+      ~Expire() { macro.expire(); }
+    } expire{*caller};
+    kwargs.emplace_back("caller", Value(std::shared_ptr<const base::Native>(caller)));
+    const base::Native* native = callee.as_native();
+    auto* fn = native ? dynamic_cast<const Callable*>(native) : nullptr;
     if (!fn) {
       fail(scope, call.args[0]->span,
            fmt::format("Unable to call `{}`, which is {}", source_text(scope, call.args[0]->span),
@@ -616,8 +808,13 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
     }
     ++call_depth;
     current = &scope;
+    if (typeid(*fn) == typeid(MacroValue)) {
+      call_macro_into(static_cast<const MacroValue&>(*fn), args.span(), kwargs, out);
+      --call_depth;
+      return;
+    }
     CallContext cc(*this);
-    auto result = fn->call(cc, args, kwargs);
+    auto result = fn->call(cc, args.span(), kwargs);
     --call_depth;
     if (!result) {
       if (result.error().where.path.empty()) fail(scope, call.span, result.error().message);
@@ -629,15 +826,21 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   case NodeKind::Import: {
     Value name = eval(*node.expr, scope);
     const Template& t = find_template(scope, *node.expr, name);
-    bind(scope, node.text, export_of(t, scope, node.flag));
+    Context* ctx = run_import(t, scope, node.flag);
+    base::Object exported;
+    for (const auto& n : ctx->exports) {
+      if (const Value* v = ctx->lookup(n)) exported.set(n, *v);
+    }
+    bind(scope, node.text, Value(std::move(exported)));
     return;
   }
   case NodeKind::FromImport: {
     Value name = eval(*node.expr, scope);
     const Template& t = find_template(scope, *node.expr, name);
-    Value exported = export_of(t, scope, node.flag);
+    Context* ctx = run_import(t, scope, node.flag);
     for (const auto& [imported, alias] : node.names) {
-      const Value* v = exported.as_object().find(imported);
+      bool exported = std::find(ctx->exports.begin(), ctx->exports.end(), imported) != ctx->exports.end();
+      const Value* v = exported ? ctx->lookup(imported) : nullptr;
       if (!v) fail(scope, node.span, fmt::format("cannot import '{}'", imported));
       bind(scope, alias, *v);
     }
@@ -645,7 +848,7 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   }
   case NodeKind::Include: {
     Value name = eval(*node.expr, scope);
-    const Template* t = impl.find(to_str(name));
+    const Template* t = name.is_string() ? impl.find(name.as_string()) : impl.find(to_str(name));
     if (!t) {
       if (node.flag) return;
       fail(scope, node.expr->span, fmt::format("template not found: {}", to_str(name)));
@@ -657,12 +860,12 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
     Context* ctx = new_context(scope.ctx->root);
     ctx->vars = scope.ctx->vars;
     ctx->add_blocks(*t);
-    auto frame = std::make_shared<Frame>();
-    frame->parent = scope.frame;
-    frame->isolate_writes = true;
-    frame->top_level = true;
-    frame->compile_root = true;
-    render_root(*t, ctx, frame, out);
+    Frame frame;
+    frame.parent = scope.frame;
+    frame.isolate_writes = true;
+    frame.top_level = true;
+    frame.compile_root = true;
+    render_root(*t, ctx, &frame, out);
     --include_depth;
     return;
   }
@@ -683,11 +886,11 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
     const BlockRef* block = scope.ctx->get_block(node.text);
     BlockRef self{&node, scope.tmpl};
     if (!block) block = &self;
-    auto frame = std::make_shared<Frame>();
-    frame->parent = scope.frame;
-    frame->isolate_writes = true;
-    frame->compile_root = true;
-    Scope inner{frame, scope.ctx, block->tmpl, nullptr, block};
+    Frame frame;
+    frame.parent = scope.frame;
+    frame.isolate_writes = true;
+    frame.compile_root = true;
+    Scope inner{&frame, scope.ctx, block->tmpl, nullptr, block};
     exec_body(block->node->body, inner, out);
     return;
   }
@@ -700,120 +903,345 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   }
 }
 
-void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
-  Value seq = eval(*node.expr, scope);
-  auto frame = std::make_shared<Frame>();
-  frame->parent = scope.frame;
+template <class Bind>
+void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind) {
+  if (n == 0) {
+    exec_body(node.else_body, scope, out);
+    return;
+  }
+  Frame frame;
+  frame.parent = scope.frame;
   Scope inner = scope;
-  inner.frame = frame;
-  bool iterated = false;
-  const auto& targets = node.targets;
-  auto run = [&](size_t i, size_t n) {
-    frame->set_local("loop", Value(std::make_shared<const LoopInfo>(i, n)));
+  inner.frame = &frame;
+  std::shared_ptr<LoopInfo> loop;
+  auto& spare = cache.spare_loops;
+  if (spare.empty()) {
+    loop = std::make_shared<LoopInfo>();
+  } else {
+    loop = std::static_pointer_cast<LoopInfo>(std::move(spare.back()));
+    spare.pop_back();
+  }
+  frame.set_local("loop", Value(std::shared_ptr<const base::Native>(loop)));
+  for (size_t i = 0; i < n; ++i) {
+    bind(frame, i);
+    loop->set(i, n);
     exec_body(node.body, inner, out);
-    iterated = true;
-  };
+  }
+  frame.set_local("loop", Value());
+  if (loop.use_count() == 1 && spare.size() < 64) spare.push_back(std::move(loop)); // nobody kept it
+}
+
+bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
+  // `for n in range(...)` with the builtin range: the numbers without the array.
+  const Expr& call = *node.expr;
+  const Expr& callee = *call.args[0];
+  if (!impl.builtin_range || callee.kind != ExprKind::Name || callee.name != "range" || !call.kwargs.empty()) return false;
+  const Value* fn = lookup_ptr(scope, "range");
+  if (!fn || fn->as_native() != impl.builtin_range) return false;
+  ArgList args;
+  for (size_t i = 1; i < call.args.size(); ++i) args.push(eval(*call.args[i], scope));
+  if (call_depth >= k_max_call_depth) {
+    fail(scope, call.span, fmt::format("calls nest too deeply (limit {})", k_max_call_depth));
+  }
+  double start = 0, stop = 0, step = 0;
+  if (auto error = range_bounds(args.span(), start, stop, step)) fail(scope, call.span, *error);
+  size_t n = 0;
+  if (step > 0) {
+    for (double i = start; i < stop; i += step) ++n;
+  } else if (step < 0) {
+    for (double i = start; i > stop; i += step) ++n;
+  }
+  double value = start;
+  run_loop(node, scope, out, n, [&](Frame& frame, size_t) {
+    frame.set_local(node.targets[0], Value(value));
+    value += step;
+  });
+  return true;
+}
+
+bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
+  // `for x in xs | sort(...)` with the builtin sort over an array: the elements in sorted order
+  // without the sorted array. Operands without calls only: declining evaluates them again.
+  const Expr& e = *node.expr;
+  if (!e.order_op || !e.filter || e.later_call || e.args[0]->has_call) return false;
+  Value in_tmp;
+  const Value& in = eval_ref(*e.args[0], scope, in_tmp);
+  if (!in.is_array()) return false;
+  auto arr = in.array_ptr(); // alive while iterating: the body may rebind the variable
+  std::optional<ArgList> args;
+  KwArgs kwargs;
+  std::span<const Value> argv = e.arg_values;
+  if (!e.const_args) {
+    args.emplace();
+    eval_filter_args(e, scope, *args, kwargs);
+    argv = args->span();
+  }
+  SmallVec<uint32_t> order(arr->size());
+  if (!e.order_op(*arr, argv, kwargs, order.span())) return false;
+  run_loop(node, scope, out, arr->size(), [&](Frame& frame, size_t i) { frame.set_local(node.targets[0], (*arr)[order[i]]); });
+  return true;
+}
+
+void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
+  const auto& targets = node.targets;
+  if (targets.size() == 1) {
+    if (node.expr->kind == ExprKind::Call && range_loop(node, scope, out)) return;
+    if (node.expr->kind == ExprKind::Filter && ordered_loop(node, scope, out)) return;
+  }
+  Value seq_tmp;
+  const Value& seq = eval_ref(*node.expr, scope, seq_tmp);
   if (seq.is_array()) {
-    auto arr = seq.array_ptr(); // keep alive while iterating
-    size_t n = arr->size();
-    for (size_t i = 0; i < n; ++i) {
-      const Value& item = (*arr)[i];
-      if (targets.size() == 1) {
-        frame->set_local(targets[0], item);
-      } else {
-        for (size_t u = 0; u < targets.size(); ++u) frame->set_local(targets[u], member(item, Value(static_cast<double>(u))));
-      }
-      run(i, n);
+    auto arr = seq.array_ptr(); // alive while iterating: the body may rebind the variable
+    const base::Array& items = *arr;
+    if (targets.size() == 1) {
+      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], items[i]); });
+    } else {
+      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
+        for (size_t u = 0; u < targets.size(); ++u) frame.set_local(targets[u], member(items[i], Value(static_cast<double>(u))));
+      });
     }
   } else if (seq.is_string() && targets.size() == 1) {
     auto chars = utf8_chars(seq.as_string());
-    for (size_t i = 0; i < chars.size(); ++i) {
-      frame->set_local(targets[0], Value(chars[i]));
-      run(i, chars.size());
+    run_loop(node, scope, out, chars.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], Value(chars[i])); });
+  } else if (targets.size() >= 2 && seq.is_object()) {
+    auto obj = seq.object_ptr(); // alive while iterating: the body may rebind the variable
+    const auto& all = obj->entries();
+    SmallVec<const std::pair<std::string, Value>*> entries(all.size());
+    if (std::none_of(all.begin(), all.end(), [](const auto& e) { return is_array_index_key(e.first); })) {
+      for (size_t i = 0; i < all.size(); ++i) entries[i] = &all[i]; // already in JavaScript order
+    } else {
+      auto ordered = js_entries(*obj);
+      std::copy(ordered.begin(), ordered.end(), entries.data());
     }
-  } else if (targets.size() >= 2 && (seq.is_object() || seq.is_native() || seq.is_string())) {
+    run_loop(node, scope, out, all.size(), [&](Frame& frame, size_t i) {
+      // The key shares the object's storage (an aliasing pointer): no copy.
+      frame.set_local(targets[0], Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
+      frame.set_local(targets[1], entries[i]->second);
+    });
+  } else if (targets.size() >= 2 && (seq.is_native() || seq.is_string())) {
     std::vector<std::pair<std::string, Value>> entries;
-    if (seq.is_object()) {
-      for (auto* e : js_entries(seq.as_object())) entries.emplace_back(e->first, e->second);
-    } else if (seq.is_native()) {
-      for (auto& k : seq.native_ptr()->keys()) entries.emplace_back(k, seq.native_ptr()->get(k));
+    if (seq.is_native()) {
+      for (auto& k : seq.as_native()->keys()) entries.emplace_back(k, seq.as_native()->get(k));
     } else {
       auto chars = utf8_chars(seq.as_string());
       for (size_t i = 0; i < chars.size(); ++i) entries.emplace_back(std::to_string(i), Value(chars[i]));
     }
-    for (size_t i = 0; i < entries.size(); ++i) {
-      frame->set_local(targets[0], Value(entries[i].first));
-      frame->set_local(targets[1], entries[i].second);
-      run(i, entries.size());
-    }
+    run_loop(node, scope, out, entries.size(), [&](Frame& frame, size_t i) {
+      frame.set_local(targets[0], Value(entries[i].first));
+      frame.set_local(targets[1], entries[i].second);
+    });
+  } else {
+    exec_body(node.else_body, scope, out);
   }
-  if (!iterated) exec_body(node.else_body, scope, out);
 }
 
-Value Exec::apply_filter(const Expr& expr, Scope& scope, Value input) {
-  if (!expr.filter) fail(scope, expr.span, fmt::format("unknown filter '{}'", expr.name));
-  std::vector<Value> args;
-  args.reserve(expr.args.size());
-  for (size_t i = 1; i < expr.args.size(); ++i) args.push_back(eval(*expr.args[i], scope));
-  KwArgs kwargs;
+void Exec::eval_filter_args(const Expr& expr, Scope& scope, ArgList& args, KwArgs& kwargs) {
+  for (size_t i = 1; i < expr.args.size(); ++i) args.push(eval(*expr.args[i], scope));
   for (const auto& [k, e] : expr.kwargs) kwargs.emplace_back(k, eval(*e, scope));
-  current = &scope;
-  CallContext cc(*this);
+}
+
+namespace {
+Value call_filter(Exec& exec, const Expr& expr, Scope& scope, const Value& input, std::span<const Value> args,
+                  const KwArgs& kwargs) {
+  exec.current = &scope;
+  CallContext cc(exec);
   auto result = (*expr.filter)(cc, input, args, kwargs);
   if (!result) {
-    if (result.error().where.path.empty()) fail(scope, expr.span, fmt::format("{}: {}", expr.name, result.error().message));
+    if (result.error().where.path.empty()) {
+      exec.fail(scope, expr.span, fmt::format("{}: {}", expr.name, result.error().message));
+    }
     throw RenderError{result.error()};
   }
   return std::move(*result);
 }
+} // namespace
 
-Value Exec::eval_call(const Expr& expr, Scope& scope) {
+Value Exec::apply_filter(const Expr& expr, Scope& scope, const Value& input) {
+  if (!expr.filter) fail(scope, expr.span, fmt::format("unknown filter '{}'", expr.name));
+  if (expr.const_args) return call_filter(*this, expr, scope, input, expr.arg_values, k_no_kwargs);
+  ArgList args;
+  KwArgs kwargs;
+  eval_filter_args(expr, scope, args, kwargs);
+  return call_filter(*this, expr, scope, input, args.span(), kwargs);
+}
+
+const Value* Exec::eval_str(const Expr& expr, Scope& scope, Value& hold, Scratch& buf, StrView& out) {
+  // A chain of builtin string filters: each works on a view of the previous result. With a
+  // call among the arguments the general path runs (the call could rebind what a view sees).
+  if (expr.kind == ExprKind::Filter && expr.str_op && expr.filter && !expr.later_call) {
+    return eval_str_filter(expr, scope, hold, buf, out);
+  }
+  if (expr.kind == ExprKind::Index) {
+    const Value* result = nullptr;
+    if (eval_split_index(expr, scope, hold, out, result)) return result;
+  }
+  const Value& v = eval_ref(expr, scope, hold);
+  if (v.is_string()) {
+    out = StrView{v.as_string(), v.is_safe(), &v};
+    return nullptr;
+  }
+  return &v;
+}
+
+const Value* Exec::eval_str_filter(const Expr& expr, Scope& scope, Value& hold, Scratch& buf, StrView& out) {
+  Value in_hold;
+  Scratch in_buf(cache.scratch);
+  StrView in;
+  if (const Value* in_value = eval_str(*expr.args[0], scope, in_hold, in_buf, in)) {
+    hold = apply_filter(expr, scope, *in_value); // not a string: the full filter
+    return string_result(hold, out);
+  }
+  if (expr.const_args) { // literal arguments: the usual case
+    return apply_str_op(expr, scope, in, in_hold, in_buf, expr.arg_values, k_no_kwargs, hold, buf, out);
+  }
+  return apply_str_op_with_args(expr, scope, in, in_hold, in_buf, hold, buf, out);
+}
+
+const Value* Exec::apply_str_op_with_args(const Expr& expr, Scope& scope, const StrView& in, Value& in_hold,
+                                          Scratch& in_buf, Value& hold, Scratch& buf, StrView& out) {
+  ArgList args;
+  KwArgs kwargs;
+  eval_filter_args(expr, scope, args, kwargs);
+  return apply_str_op(expr, scope, in, in_hold, in_buf, args.span(), kwargs, hold, buf, out);
+}
+
+const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& in, Value& in_hold, Scratch& in_buf,
+                                std::span<const Value> args, const KwArgs& kwargs, Value& hold, Scratch& buf,
+                                StrView& out) {
+  std::string& b = buf.get();
+  b.clear();
+  StrView r;
+  if (expr.str_op(in, args, kwargs, b, r)) {
+    // Keep what the result views alive beyond the caller's level.
+    if (r.s.empty()) {
+      r.s = {};
+      r.src = nullptr;
+    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, in_hold.as_string()))) {
+      hold = std::move(in_hold);
+      if (r.src) r.src = &hold;
+    } else if (in_buf.peek() && views_into(r.s, *in_buf.peek())) {
+      b.assign(r.s);
+      r.s = b;
+      r.src = nullptr;
+    }
+    out = r;
+    return nullptr;
+  }
+  // Declined: the full filter on the input as a Value.
+  Value input = in.src ? *in.src : Value(std::string(in.s), in.safe);
+  hold = call_filter(*this, expr, scope, input, args, kwargs);
+  return string_result(hold, out);
+}
+
+const Value* Exec::string_result(const Value& v, StrView& out) {
+  if (!v.is_string()) return &v;
+  out = StrView{v.as_string(), v.is_safe(), &v};
+  return nullptr;
+}
+
+bool Exec::eval_split_index(const Expr& expr, Scope& scope, Value& hold, StrView& out, const Value*& result) {
+  // `s.split(sep)[k]` with a string `s` and a non-empty string `sep` (NexT's menu entries:
+  // `value.split('||')[0]`): piece k viewed in place, without building the array. Operands
+  // without calls only, so that declining and evaluating again is harmless.
+  const Expr& call = *expr.args[0];
+  const Expr& index = *expr.args[1];
+  if (call.kind != ExprKind::Call || call.args.size() != 2 || !call.kwargs.empty() ||
+      index.kind != ExprKind::Literal || !index.literal.is_number()) {
+    return false;
+  }
+  const Expr& callee = *call.args[0];
+  if (callee.kind != ExprKind::Attr || callee.name != "split" || callee.args[0]->has_call || call.args[1]->has_call) {
+    return false;
+  }
+  double k = index.literal.as_number();
+  if (!(k >= 0 && k == std::floor(k) && k < 4294967295.0)) return false;
+  const Value& obj = eval_ref(*callee.args[0], scope, hold);
+  if (!obj.is_string()) return false;
+  Value sep_tmp;
+  const Value& sep = eval_ref(*call.args[1], scope, sep_tmp);
+  if (!sep.is_string() || sep.as_string().empty()) return false;
+  std::string_view s = obj.as_string(), d = sep.as_string();
+  size_t start = 0;
+  for (size_t i = 0; i < static_cast<size_t>(k); ++i) {
+    size_t at = s.find(d, start);
+    if (at == std::string_view::npos) {
+      result = &k_undefined; // past the last piece
+      return true;
+    }
+    start = at + d.size();
+  }
+  size_t end = s.find(d, start);
+  out = StrView{s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start), false, nullptr};
+  result = nullptr;
+  return true;
+}
+
+Value Exec::eval_call(const Expr& expr, Scope& scope, std::string* direct, bool* wrote) {
   const Expr& callee_expr = *expr.args[0];
-  std::vector<Value> args;
-  args.reserve(expr.args.size());
+  ArgList args;
   auto eval_args = [&] {
-    for (size_t i = 1; i < expr.args.size(); ++i) args.push_back(eval(*expr.args[i], scope));
+    for (size_t i = 1; i < expr.args.size(); ++i) args.push(eval(*expr.args[i], scope));
   };
-  Value callee;
+  Value callee_tmp;
+  const Value* callee = nullptr;
   if (callee_expr.kind == ExprKind::Name && callee_expr.name == "super") {
-    Value user = lookup(scope, "super");
-    if (user.is_undefined()) {
+    const Value* user = lookup_ptr(scope, "super");
+    if (!user || user->is_undefined()) {
       if (!scope.block) fail(scope, expr.span, "super() is only available inside a block");
       const BlockRef* sup = scope.ctx->get_super(scope.block->node->text, scope.block);
       if (!sup) fail(scope, expr.span, fmt::format("no super block available for '{}'", scope.block->node->text));
-      auto frame = std::make_shared<Frame>();
-      frame->parent = scope.frame;
-      frame->isolate_writes = true;
-      frame->compile_root = true;
-      Scope inner{frame, scope.ctx, sup->tmpl, nullptr, sup};
+      Frame frame;
+      frame.parent = scope.frame;
+      frame.isolate_writes = true;
+      frame.compile_root = true;
+      Scope inner{&frame, scope.ctx, sup->tmpl, nullptr, sup};
+      if (direct) {
+        exec_body(sup->node->body, inner, *direct);
+        *wrote = true;
+        return {};
+      }
       std::string out;
       exec_body(sup->node->body, inner, out);
       return Value::safe(std::move(out));
     }
-    callee = std::move(user);
+    callee = user;
   } else if (callee_expr.kind == ExprKind::Attr) {
-    Value obj = eval(*callee_expr.args[0], scope);
-    if (obj.is_string() || obj.is_array() || obj.is_number()) {
+    Value obj_tmp;
+    const Value* obj = &eval_ref(*callee_expr.args[0], scope, obj_tmp);
+    if (expr.later_call && obj != &obj_tmp) { // the arguments run code that could rebind it
+      Value copy = *obj;
+      obj_tmp = std::move(copy);
+      obj = &obj_tmp;
+    }
+    if (obj->is_string() || obj->is_array() || obj->is_number()) {
       eval_args();
       Value result;
       std::string error;
-      if (call_builtin_method(obj, callee_expr.name, args, result, error)) {
+      if (call_builtin_method(*obj, callee_expr.name, args.span(), result, error)) {
         if (!error.empty()) fail(scope, expr.span, error);
         return result;
       }
-      args.clear();
+      args = ArgList();
     }
-    callee = member(obj, std::string_view(callee_expr.name));
+    callee_tmp = member(*obj, std::string_view(callee_expr.name));
+    callee = &callee_tmp;
   } else {
-    callee = eval(callee_expr, scope);
+    callee = &eval_ref(callee_expr, scope, callee_tmp);
+    if (expr.later_call && callee != &callee_tmp) { // the arguments run code that could rebind it
+      Value copy = *callee;
+      callee_tmp = std::move(copy);
+      callee = &callee_tmp;
+    }
   }
-  auto* fn = callee.is_native() ? dynamic_cast<const Callable*>(callee.native_ptr().get()) : nullptr;
+  const base::Native* native = callee->as_native();
+  const MacroValue* macro = native && typeid(*native) == typeid(MacroValue) ? static_cast<const MacroValue*>(native) : nullptr;
+  const Callable* fn = macro ? macro : native ? dynamic_cast<const Callable*>(native) : nullptr;
   if (!fn) {
     fail(scope, callee_expr.span,
          fmt::format("Unable to call `{}`, which is {}", source_text(scope, callee_expr.span),
-                     callee.truthy() ? "not a function" : "undefined or falsey"));
+                     callee->truthy() ? "not a function" : "undefined or falsey"));
   }
-  if (args.empty()) eval_args();
+  if (args.size() == 0) eval_args();
   KwArgs kwargs;
   for (const auto& [k, e] : expr.kwargs) kwargs.emplace_back(k, eval(*e, scope));
   if (call_depth >= k_max_call_depth) {
@@ -821,8 +1249,19 @@ Value Exec::eval_call(const Expr& expr, Scope& scope) {
   }
   ++call_depth;
   current = &scope;
+  if (macro) {
+    if (direct) {
+      call_macro_into(*macro, args.span(), kwargs, *direct);
+      --call_depth;
+      *wrote = true;
+      return {};
+    }
+    Value result = call_macro(*macro, args.span(), kwargs);
+    --call_depth;
+    return result;
+  }
   CallContext cc(*this);
-  auto result = fn->call(cc, args, kwargs);
+  auto result = fn->call(cc, args.span(), kwargs);
   --call_depth;
   if (!result) {
     if (result.error().where.path.empty()) fail(scope, expr.span, result.error().message);
@@ -832,109 +1271,244 @@ Value Exec::eval_call(const Expr& expr, Scope& scope) {
 }
 
 Value Exec::eval(const Expr& expr, Scope& scope) {
+  Value tmp;
+  const Value& r = eval_ref(expr, scope, tmp);
+  if (&r == &tmp) return tmp;
+  return r;
+}
+
+const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
+  // The frequent kinds stay in this small function; the rest (with their many temporaries) in
+  // eval_ref_other.
   switch (expr.kind) {
   case ExprKind::Literal: return expr.literal;
-  case ExprKind::Name: return lookup(scope, expr.name);
-  case ExprKind::Attr: return member(eval(*expr.args[0], scope), std::string_view(expr.name));
-  case ExprKind::Index: {
-    Value obj = eval(*expr.args[0], scope);
-    return member(obj, eval(*expr.args[1], scope));
+  case ExprKind::Name: return lookup_name(expr, scope);
+  case ExprKind::Attr: {
+    const Value& obj = eval_ref(*expr.args[0], scope, tmp);
+    if (obj.is_object()) {
+      const Value* v = find_hinted(obj.as_object(), expr.name, expr.hint);
+      return v ? *v : k_undefined;
+    }
+    return member_into(obj, expr.name, tmp);
   }
-  case ExprKind::Call: return eval_call(expr, scope);
-  case ExprKind::Filter: return apply_filter(expr, scope, eval(*expr.args[0], scope));
+  default: return eval_ref_other(expr, scope, tmp);
+  }
+}
+
+const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
+  const Value* v = scope.frame->lookup(expr.name);
+  if (!v) v = scope.ctx->lookup(expr.name, expr.hint);
+  if (!v) {
+    auto it = impl.globals.find(std::string_view(expr.name));
+    if (it != impl.globals.end()) v = &it->second;
+  }
+  return v ? *v : k_undefined;
+}
+
+const Value& Exec::member_into(const Value& obj, std::string_view key, Value& tmp) {
+  Value v = member(obj, key); // first: `obj` may live in `tmp`
+  tmp = std::move(v);
+  return tmp;
+}
+
+const Value& Exec::eval_ref_other(const Expr& expr, Scope& scope, Value& tmp) {
+  switch (expr.kind) {
+  case ExprKind::Literal:
+  case ExprKind::Name:
+  case ExprKind::Attr: return eval_ref(expr, scope, tmp);
+  case ExprKind::Index: {
+    const Value* obj = &eval_ref(*expr.args[0], scope, tmp);
+    Value keep;
+    if (expr.later_call && obj != &tmp) { // the key runs code that could rebind the object
+      keep = *obj;
+      obj = &keep;
+    }
+    Value key_tmp;
+    const Value& key = eval_ref(*expr.args[1], scope, key_tmp);
+    if (obj != &keep) { // a reference into the object stays valid
+      if (obj->is_array() && key.is_number()) {
+        double d = key.as_number();
+        const base::Array& a = obj->as_array();
+        if (d >= 0 && d == std::floor(d) && d < static_cast<double>(a.size())) return a[static_cast<size_t>(d)];
+      } else if (obj->is_object() && key.is_string()) {
+        const Value* v = obj->as_object().find(key.as_string());
+        return v ? *v : k_undefined;
+      }
+    }
+    Value v = member(*obj, key);
+    tmp = std::move(v);
+    return tmp;
+  }
+  case ExprKind::Call: {
+    Value v = eval_call(expr, scope);
+    tmp = std::move(v);
+    return tmp;
+  }
+  case ExprKind::Filter: {
+    Value in_tmp;
+    const Value* in = &eval_ref(*expr.args[0], scope, in_tmp);
+    if (expr.later_call && in != &in_tmp) { // the arguments run code that could rebind the input
+      Value copy = *in;
+      in_tmp = std::move(copy);
+      in = &in_tmp;
+    }
+    Value v = apply_filter(expr, scope, *in);
+    tmp = std::move(v);
+    return tmp;
+  }
   case ExprKind::Test: {
     if (!expr.test) fail(scope, expr.span, fmt::format("unknown test '{}'", expr.name));
-    Value v = eval(*expr.args[0], scope);
-    std::vector<Value> args;
-    for (size_t i = 1; i < expr.args.size(); ++i) args.push_back(eval(*expr.args[i], scope));
-    return Value(expr.test(v, args) != expr.negate);
+    Value v_tmp;
+    const Value* v = &eval_ref(*expr.args[0], scope, v_tmp);
+    if (expr.later_call && v != &v_tmp) {
+      Value copy = *v;
+      v_tmp = std::move(copy);
+      v = &v_tmp;
+    }
+    ArgList args;
+    for (size_t i = 1; i < expr.args.size(); ++i) args.push(eval(*expr.args[i], scope));
+    bool r = expr.test(*v, args.span()) != expr.negate;
+    tmp = Value(r);
+    return tmp;
   }
-  case ExprKind::Not: return Value(!eval(*expr.args[0], scope).truthy());
-  case ExprKind::Neg: return Value(-to_number(eval(*expr.args[0], scope)));
-  case ExprKind::Pos: return Value(to_number(eval(*expr.args[0], scope)));
+  case ExprKind::Not: {
+    Value t;
+    bool r = !eval_ref(*expr.args[0], scope, t).truthy();
+    tmp = Value(r);
+    return tmp;
+  }
+  case ExprKind::Neg:
+  case ExprKind::Pos: {
+    Value t;
+    double d = to_number(eval_ref(*expr.args[0], scope, t));
+    tmp = Value(expr.kind == ExprKind::Neg ? -d : d);
+    return tmp;
+  }
   case ExprKind::Binary: {
-    Value a = eval(*expr.args[0], scope);
-    Value b = eval(*expr.args[1], scope);
+    Value at, bt;
+    const Value* a = &eval_ref(*expr.args[0], scope, at);
+    if (expr.later_call && a != &at) {
+      Value copy = *a;
+      at = std::move(copy);
+      a = &at;
+    }
+    const Value& b = eval_ref(*expr.args[1], scope, bt);
+    Value r;
     switch (expr.bin_op) {
-    case BinOp::Add: return js_add(a, b);
-    case BinOp::Concat: return Value(to_js_string(a) + to_js_string(b));
-    case BinOp::Sub: return Value(to_number(a) - to_number(b));
-    case BinOp::Mul: return Value(to_number(a) * to_number(b));
-    case BinOp::Div: return Value(to_number(a) / to_number(b));
-    case BinOp::FloorDiv: return Value(std::floor(to_number(a) / to_number(b)));
-    case BinOp::Mod: return Value(std::fmod(to_number(a), to_number(b)));
+    case BinOp::Add: r = js_add(*a, b); break;
+    case BinOp::Concat: {
+      std::string s = to_js_string(*a);
+      s += to_js_string(b);
+      r = Value(std::move(s));
+      break;
+    }
+    case BinOp::Sub: r = Value(to_number(*a) - to_number(b)); break;
+    case BinOp::Mul: r = Value(to_number(*a) * to_number(b)); break;
+    case BinOp::Div: r = Value(to_number(*a) / to_number(b)); break;
+    case BinOp::FloorDiv: r = Value(std::floor(to_number(*a) / to_number(b))); break;
+    case BinOp::Mod: r = Value(std::fmod(to_number(*a), to_number(b))); break;
     case BinOp::Pow: {
-      double x = to_number(a), y = to_number(b);
-      if (std::isnan(y) || (std::fabs(x) == 1 && std::isinf(y))) return Value(NAN);
-      return Value(std::pow(x, y));
+      double x = to_number(*a), y = to_number(b);
+      r = std::isnan(y) || (std::fabs(x) == 1 && std::isinf(y)) ? Value(NAN) : Value(std::pow(x, y));
+      break;
     }
     }
-    return {};
+    tmp = std::move(r);
+    return tmp;
   }
   case ExprKind::Compare: {
-    Value left = eval(*expr.args[0], scope);
+    if (expr.cmp_ops.empty()) return eval_ref(*expr.args[0], scope, tmp);
+    Value lt, rt;
+    const Value* left = &eval_ref(*expr.args[0], scope, lt);
+    bool r = false;
     for (size_t i = 0; i < expr.cmp_ops.size(); ++i) {
-      Value right = eval(*expr.args[i + 1], scope);
-      bool r = false;
-      switch (expr.cmp_ops[i]) {
-      case CmpOp::Eq: r = js_loose_equal(left, right); break;
-      case CmpOp::Ne: r = !js_loose_equal(left, right); break;
-      case CmpOp::StrictEq: r = js_strict_equal(left, right); break;
-      case CmpOp::StrictNe: r = !js_strict_equal(left, right); break;
-      case CmpOp::Lt: r = js_less(left, right); break;
-      case CmpOp::Gt: r = js_less(right, left); break;
-      case CmpOp::Le: r = js_less_equal(left, right); break;
-      case CmpOp::Ge: r = js_less_equal(right, left); break;
+      const Expr& rhs = *expr.args[i + 1];
+      if (rhs.has_call && left != &lt) { // the right side runs code that could rebind the left
+        Value copy = *left;
+        lt = std::move(copy);
+        left = &lt;
       }
-      left = Value(r);
+      const Value& right = eval_ref(rhs, scope, rt);
+      switch (expr.cmp_ops[i]) {
+      case CmpOp::Eq: r = js_loose_equal(*left, right); break;
+      case CmpOp::Ne: r = !js_loose_equal(*left, right); break;
+      case CmpOp::StrictEq: r = js_strict_equal(*left, right); break;
+      case CmpOp::StrictNe: r = !js_strict_equal(*left, right); break;
+      case CmpOp::Lt: r = js_less(*left, right); break;
+      case CmpOp::Gt: r = js_less(right, *left); break;
+      case CmpOp::Le: r = js_less_equal(*left, right); break;
+      case CmpOp::Ge: r = js_less_equal(right, *left); break;
+      }
+      lt = Value(r);
+      left = &lt;
     }
-    return left;
+    tmp = Value(r);
+    return tmp;
   }
   case ExprKind::And: {
-    Value a = eval(*expr.args[0], scope);
-    return a.truthy() ? eval(*expr.args[1], scope) : a;
+    const Value& a = eval_ref(*expr.args[0], scope, tmp);
+    if (!a.truthy()) return a;
+    return eval_ref(*expr.args[1], scope, tmp);
   }
   case ExprKind::Or: {
-    Value a = eval(*expr.args[0], scope);
-    return a.truthy() ? a : eval(*expr.args[1], scope);
+    const Value& a = eval_ref(*expr.args[0], scope, tmp);
+    if (a.truthy()) return a;
+    return eval_ref(*expr.args[1], scope, tmp);
   }
   case ExprKind::In: {
-    Value needle = eval(*expr.args[0], scope);
-    Value hay = eval(*expr.args[1], scope);
+    Value nt, ht;
+    const Value* needle = &eval_ref(*expr.args[0], scope, nt);
+    if (expr.later_call && needle != &nt) {
+      Value copy = *needle;
+      nt = std::move(copy);
+      needle = &nt;
+    }
+    const Value& hay = eval_ref(*expr.args[1], scope, ht);
     bool found = false;
     if (hay.is_array()) {
       for (const auto& v : hay.as_array()) {
-        if (js_strict_equal(v, needle)) {
+        if (js_strict_equal(v, *needle)) {
           found = true;
           break;
         }
       }
     } else if (hay.is_string()) {
-      found = hay.as_string().find(to_js_string(needle)) != std::string::npos;
+      found = hay.as_string().find(to_js_string(*needle)) != std::string::npos;
     } else if (hay.is_object()) {
-      found = hay.as_object().contains(to_str(needle));
+      found = hay.as_object().contains(to_str(*needle));
     } else if (hay.is_native()) {
-      auto keys = hay.native_ptr()->keys();
-      found = std::find(keys.begin(), keys.end(), to_str(needle)) != keys.end();
+      auto keys = hay.as_native()->keys();
+      found = std::find(keys.begin(), keys.end(), to_str(*needle)) != keys.end();
     } else {
       fail(scope, expr.span,
-           fmt::format("Cannot use \"in\" operator to search for \"{}\" in unexpected types.", to_js_string(needle)));
+           fmt::format("Cannot use \"in\" operator to search for \"{}\" in unexpected types.", to_js_string(*needle)));
     }
-    return Value(found != expr.negate);
+    tmp = Value(found != expr.negate);
+    return tmp;
   }
   case ExprKind::Comma: {
-    Value last;
-    for (const auto& e : expr.args) last = eval(*e, scope);
-    return last;
+    for (size_t i = 0; i + 1 < expr.args.size(); ++i) {
+      Value t;
+      eval_ref(*expr.args[i], scope, t);
+    }
+    if (expr.args.empty()) {
+      tmp = Value();
+      return tmp;
+    }
+    return eval_ref(*expr.args.back(), scope, tmp);
   }
-  case ExprKind::InlineIf:
-    if (eval(*expr.args[1], scope).truthy()) return eval(*expr.args[0], scope);
-    return expr.args[2] ? eval(*expr.args[2], scope) : Value();
+  case ExprKind::InlineIf: {
+    Value t;
+    if (eval_ref(*expr.args[1], scope, t).truthy()) return eval_ref(*expr.args[0], scope, tmp);
+    if (expr.args[2]) return eval_ref(*expr.args[2], scope, tmp);
+    return k_undefined;
+  }
   case ExprKind::List: {
     base::Array items;
     items.reserve(expr.args.size());
     for (const auto& e : expr.args) items.push_back(eval(*e, scope));
-    return Value(std::move(items));
+    tmp = Value(std::move(items));
+    return tmp;
   }
   case ExprKind::Dict: {
     base::Object o;
@@ -942,61 +1516,75 @@ Value Exec::eval(const Expr& expr, Scope& scope) {
       Value key = eval(*expr.args[i], scope);
       o.set(to_str(key), eval(*expr.args[i + 1], scope));
     }
-    return Value(std::move(o));
+    tmp = Value(std::move(o));
+    return tmp;
   }
   }
-  return {};
+  return k_undefined;
 }
 
-Value Exec::call_macro(const MacroValue& macro, std::span<const Value> args, const KwArgs& kwargs) {
-  const Node& node = *macro.node();
-  auto frame = std::make_shared<Frame>();
-  if (macro.caller_frame()) {
-    frame->parent = macro.caller_frame();
-    frame->isolate_writes = true;
-  } else {
-    frame->compile_root = true;
-  }
-  Scope scope{frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
-  auto find_kwarg = [&](std::string_view name) -> const Value* {
-    for (const auto& [k, v] : kwargs) {
-      if (k == name) return &v;
-    }
-    return nullptr;
-  };
-  // Nunjucks' makeMacro: parameters without defaults take positional arguments first, extra
-  // positional arguments fill the parameters with defaults in order; keywords fill the rest.
+namespace {
+// Nunjucks' makeMacro: parameters without defaults take positional arguments first, extra
+// positional arguments fill the parameters with defaults in order; keywords fill the rest.
+// The arguments are moved into the frame.
+void bind_params(Exec& exec, const Node& node, Frame& frame, Scope& scope, std::span<Value> args, const KwArgs& kwargs) {
   size_t pos = 0;
   for (const auto& [name, def] : node.params) {
     if (def) continue;
     if (pos < args.size()) {
-      frame->set_local(name, args[pos++]);
+      frame.set_local(name, std::move(args[pos++]));
     } else {
-      const Value* kw = find_kwarg(name);
-      frame->set_local(name, kw ? *kw : Value());
+      const Value* kw = find_kwarg(kwargs, name);
+      frame.set_local(name, kw ? *kw : Value());
     }
   }
   for (const auto& [name, def] : node.params) {
     if (!def) continue;
     if (pos < args.size()) {
-      frame->set_local(name, args[pos++]);
-    } else if (const Value* kw = find_kwarg(name)) {
-      frame->set_local(name, *kw);
+      frame.set_local(name, std::move(args[pos++]));
+    } else if (const Value* kw = find_kwarg(kwargs, name)) {
+      frame.set_local(name, *kw);
     } else {
-      frame->set_local(name, eval(*def, scope));
+      frame.set_local(name, exec.eval(*def, scope));
     }
   }
-  if (!macro.caller_frame()) {
-    const Value* caller = find_kwarg("caller");
-    frame->set_local("caller", caller ? *caller : Value());
+}
+} // namespace
+
+void Exec::call_macro_into(const MacroValue& macro, std::span<Value> args, const KwArgs& kwargs, std::string& out) {
+  if (macro.expired()) {
+    const Template& t = *macro.tmpl();
+    throw RenderError{base::error_at(t.path, t.source, macro.node()->span.offset,
+                                     "caller() was called after its call block ended", macro.node()->span.length)};
   }
-  std::string out;
+  // Read everything from the macro now: its body may rebind the variable that holds it.
+  const Node& node = *macro.node();
+  Frame frame;
+  if (macro.is_caller()) {
+    frame.parent = macro.caller_frame();
+    frame.isolate_writes = true;
+  } else {
+    frame.compile_root = true;
+  }
+  Scope scope{&frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
+  bind_params(*this, node, frame, scope, args, kwargs);
+  if (!macro.is_caller()) {
+    const Value* caller = find_kwarg(kwargs, "caller");
+    frame.set_local("caller", caller ? *caller : Value());
+  }
   exec_body(node.body, scope, out);
+}
+
+Value Exec::call_macro(const MacroValue& macro, std::span<Value> args, const KwArgs& kwargs) {
+  std::string out;
+  call_macro_into(macro, args, kwargs, out);
   return Value::safe(std::move(out));
 }
 
 base::Result<Value> MacroValue::call(CallContext& ctx, std::span<const Value> args, const KwArgs& kwargs) const {
-  return ctx.exec().call_macro(*this, args, kwargs);
+  ArgList copy; // the interface's arguments are const: the frame takes copies
+  for (const auto& a : args) copy.push(a);
+  return ctx.exec().call_macro(*this, copy.span(), kwargs);
 }
 
 } // namespace haven::tmpl::detail

@@ -3,7 +3,12 @@
 // scoping matches Nunjucks exactly.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <span>
 #include <map>
+#include <optional>
 #include <memory>
 #include <regex>
 #include <string>
@@ -41,40 +46,96 @@ private:
 // A regex Value, or Undefined with `error` set.
 base::Value make_regex(const std::string& body, const std::string& flags, std::string& error);
 
+// Name equality for short identifiers: an inline byte loop beats a call to memcmp.
+inline bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// A few elements on the stack, more on the heap (sort orders and keys; lists in templates are
+// short).
+template <class T>
+class SmallVec {
+public:
+  explicit SmallVec(size_t n) : m_n(n) {
+    if (n > k_inline) m_heap.resize(n);
+  }
+  T& operator[](size_t i) { return data()[i]; }
+  T* data() { return m_n > k_inline ? m_heap.data() : m_inline.data(); }
+  std::span<T> span() { return {data(), m_n}; }
+
+private:
+  static constexpr size_t k_inline = 16;
+  std::array<T, k_inline> m_inline{};
+  std::vector<T> m_heap;
+  size_t m_n;
+};
+
+// `o.find(key)`, trying entry `hint` first: objects of one shape (every post) keep a key at the
+// same position. Updates the hint (shared by threads: relaxed, only ever a guess).
+const base::Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint);
+
 struct RenderError {
   base::Diagnostic diagnostic;
 };
 
+// One scope of Nunjucks' Frame chain. Frames live on the C++ stack of the statement that opens
+// them (for, macro call, block, include, render), so `parent` is a plain pointer: a child frame
+// never outlives its parent. Not copyable: children point at it.
 struct Frame {
-  std::shared_ptr<Frame> parent;
-  std::vector<std::pair<std::string_view, base::Value>> vars; // names live in the AST
+  Frame* parent = nullptr;
   bool isolate_writes = false;
   bool top_level = false;    // a template's root frame: `set` also writes the context
   bool compile_root = false; // macros and imports defined here go to the context
 
+  Frame() = default;
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+
   // Nunjucks' lookup: an undefined value does not shadow the parent.
   const base::Value* lookup(std::string_view name) const {
-    for (const Frame* f = this; f; f = f->parent.get()) {
-      for (const auto& [k, v] : f->vars) {
-        if (k == name) {
-          if (!v.is_undefined()) return &v;
-          break;
-        }
+    for (const Frame* f = this; f; f = f->parent) {
+      if (const base::Value* v = f->find(name)) {
+        if (!v->is_undefined()) return v;
       }
     }
     return nullptr;
   }
-  void set_local(std::string_view name, base::Value value) {
-    for (auto& [k, v] : vars) {
-      if (k == name) {
-        v = std::move(value);
-        return;
-      }
+  // This frame's own variable `name`, or nullptr.
+  const base::Value* find(std::string_view name) const {
+    for (uint32_t i = 0; i < m_count; ++i) {
+      if (same_name(m_inline[i].name, name)) return &m_inline[i].value;
     }
-    vars.emplace_back(name, std::move(value));
+    for (const auto& var : m_more) {
+      if (same_name(var.name, name)) return &var.value;
+    }
+    return nullptr;
+  }
+  void set_local(std::string_view name, base::Value value) {
+    if (auto* v = const_cast<base::Value*>(find(name))) {
+      *v = std::move(value);
+    } else if (m_count < k_inline) {
+      m_inline[m_count++] = Var{name, std::move(value)};
+    } else {
+      m_more.push_back(Var{name, std::move(value)});
+    }
   }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
   void assign(std::string_view name, base::Value value);
+
+private:
+  struct Var {
+    std::string_view name; // names live in the AST
+    base::Value value;
+  };
+  // Loops and macros bind a handful of names: those need no heap allocation.
+  static constexpr uint32_t k_inline = 4;
+  std::array<Var, k_inline> m_inline;
+  uint32_t m_count = 0;
+  std::vector<Var> m_more;
 };
 
 struct BlockRef {
@@ -91,13 +152,14 @@ struct Context {
   const base::Value* lookup(std::string_view name) const;
   void set_variable(std::string_view name, base::Value value);
   void add_export(std::string_view name);
+  const base::Value* lookup(std::string_view name, std::atomic<uint32_t>& hint) const;
   void add_blocks(const Template& tmpl);
   const BlockRef* get_block(std::string_view name) const;
   const BlockRef* get_super(std::string_view name, const BlockRef* current) const;
 };
 
 struct Scope {
-  std::shared_ptr<Frame> frame;
+  Frame* frame = nullptr;
   Context* ctx = nullptr;
   const Template* tmpl = nullptr;
   const Template** parent = nullptr; // extends target of the current template's root code
@@ -114,10 +176,21 @@ struct TemplateLess {
 namespace haven::tmpl {
 
 struct Engine::Impl {
+  // Lookups by string_view without building a std::string.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   EngineOptions options;
   std::unordered_map<std::string, FilterFn> filters;
+  // String fast paths of builtin filters (see detail::StrOp); a filter replaced by add_filter()
+  // loses its entry.
+  std::unordered_map<std::string, detail::StrOp> str_ops;
+  // Builtin filters that can give a loop its order without building the array (`sort`).
+  std::unordered_map<std::string, detail::OrderOp> order_ops;
+  const base::Native* builtin_range = nullptr; // `for x in range(...)` iterates without an array
   std::unordered_map<std::string, detail::TestFn> tests;
-  std::unordered_map<std::string, base::Value> globals;
+  std::unordered_map<std::string, base::Value, NameHash, std::equal_to<>> globals;
   std::map<std::string, std::unique_ptr<detail::Template>, detail::TemplateLess> templates;
   bool finalized = false;
 
@@ -125,7 +198,9 @@ struct Engine::Impl {
     auto it = templates.find(name);
     return it == templates.end() || !it->second->parsed ? nullptr : it->second.get();
   }
-  // Resolves filter and test names in `body`; unknown names are appended to `errors`.
+  // Resolves filter and test names in `body` (and precomputes what the interpreter reuses:
+  // string fast paths, literal filter arguments, which expressions call code); unknown names
+  // are appended to `errors`.
   void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors) const;
 };
 
@@ -134,6 +209,36 @@ struct Engine::Impl {
 namespace haven::tmpl::detail {
 
 class MacroValue;
+class Scratch;
+// State that renders on one thread reuse (scratch strings, contexts, `loop` objects; see
+// render.cpp): keeps their capacity from page to page.
+struct ThreadCache;
+ThreadCache& thread_cache();
+
+// Positional call arguments; the common few need no heap allocation.
+class ArgList {
+public:
+  void push(base::Value v) {
+    if (m_heap.empty() && m_n < k_inline) {
+      m_inline[m_n++] = std::move(v);
+      return;
+    }
+    if (m_heap.empty()) {
+      for (size_t i = 0; i < m_n; ++i) m_heap.push_back(std::move(m_inline[i]));
+    }
+    m_heap.push_back(std::move(v));
+  }
+  std::span<base::Value> span() {
+    return m_heap.empty() ? std::span<base::Value>(m_inline.data(), m_n) : std::span<base::Value>(m_heap);
+  }
+  size_t size() const { return m_heap.empty() ? m_n : m_heap.size(); }
+
+private:
+  static constexpr size_t k_inline = 4; // filters and macros rarely take more arguments
+  std::array<base::Value, k_inline> m_inline;
+  size_t m_n = 0;
+  std::vector<base::Value> m_heap;
+};
 
 // One render call: owns the contexts it creates and tracks nesting depth.
 struct Exec {
@@ -142,45 +247,99 @@ struct Exec {
   int call_depth = 0;
   int include_depth = 0;
   Scope* current = nullptr; // innermost scope, for CallContext::lookup
-  std::vector<std::unique_ptr<Context>> contexts;
+  ThreadCache& cache;
+  size_t context_mark; // contexts taken from the cache since this mark belong to this render
 
-  Exec(const Engine& e, const Engine::Impl& i) : engine(e), impl(i) {}
+  Exec(const Engine& e, const Engine::Impl& i);
+  ~Exec(); // gives the contexts back
+  Exec(const Exec&) = delete;
+  Exec& operator=(const Exec&) = delete;
 
+  // A new context (its variables, blocks and exports empty) that lives until the render ends.
   Context* new_context(base::Value root);
-  void render_root(const Template& tmpl, Context* ctx, std::shared_ptr<Frame> frame, std::string& out);
+  void render_root(const Template& tmpl, Context* ctx, Frame* frame, std::string& out);
   void exec_body(const Body& body, Scope& scope, std::string& out);
   void exec_node(const Node& node, Scope& scope, std::string& out);
+  // The value of `expr`, copied out.
   base::Value eval(const Expr& expr, Scope& scope);
+  // The value of `expr` without a copy when it already lives somewhere that outlives the
+  // expression (a variable, a field of a live object, a literal); otherwise it is computed
+  // into `tmp` and `tmp` is returned. The reference is valid while `tmp` is untouched and no
+  // statement runs.
+  const base::Value& eval_ref(const Expr& expr, Scope& scope, base::Value& tmp);
+  // The variable a Name expression names (Undefined when there is none).
+  const base::Value& lookup_name(const Expr& expr, const Scope& scope) const;
+  // The variable `name` (frames, context, globals), or nullptr.
+  const base::Value* lookup_ptr(const Scope& scope, std::string_view name) const;
   base::Value lookup(const Scope& scope, std::string_view name) const;
-  base::Value call_macro(const MacroValue& macro, std::span<const base::Value> args, const KwArgs& kwargs);
-  base::Value apply_filter(const Expr& expr, Scope& scope, base::Value input);
+  base::Value call_macro(const MacroValue& macro, std::span<base::Value> args, const KwArgs& kwargs);
+  // Renders `macro`'s body straight into `out` (what emitting call_macro's safe result gives).
+  void call_macro_into(const MacroValue& macro, std::span<base::Value> args, const KwArgs& kwargs, std::string& out);
+  base::Value apply_filter(const Expr& expr, Scope& scope, const base::Value& input);
   void emit(std::string& out, const base::Value& value) const;
   [[noreturn]] void fail(const Scope& scope, Span span, std::string message) const;
 
 private:
   void exec_for(const Node& node, Scope& scope, std::string& out);
+  void exec_statement(const Node& node, Scope& scope, std::string& out);
+  const base::Value& eval_ref_other(const Expr& expr, Scope& scope, base::Value& tmp);
+  // member(obj, key) stored in `tmp` (which `obj` may be).
+  static const base::Value& member_into(const base::Value& obj, std::string_view key, base::Value& tmp);
+  const base::Value* eval_str_filter(const Expr& expr, Scope& scope, base::Value& hold, Scratch& buf, StrView& out);
+  // The filter's StrOp on `in` (which lives in `in_hold`, `in_buf` or beyond): the result is
+  // moved into `hold`/`buf` when it views the input's storage. Falls back to the full filter.
+  const base::Value* apply_str_op(const Expr& expr, Scope& scope, const StrView& in, base::Value& in_hold,
+                                  Scratch& in_buf, std::span<const base::Value> args, const KwArgs& kwargs,
+                                  base::Value& hold, Scratch& buf, StrView& out);
+  const base::Value* apply_str_op_with_args(const Expr& expr, Scope& scope, const StrView& in, base::Value& in_hold,
+                                            Scratch& in_buf, base::Value& hold, Scratch& buf, StrView& out);
+  // nullptr with `out` viewing `v` when it is a string, else &v.
+  static const base::Value* string_result(const base::Value& v, StrView& out);
+  bool range_loop(const Node& node, Scope& scope, std::string& out);
+  bool ordered_loop(const Node& node, Scope& scope, std::string& out);
+  // Runs a for loop's body `n` times; bind(i) binds the targets of iteration i.
+  template <class Bind>
+  void run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind);
+  void exec_output(const Expr& expr, Scope& scope, std::string& out);
   void bind(Scope& scope, std::string_view name, base::Value value);
-  base::Value eval_call(const Expr& expr, Scope& scope);
-  base::Value export_of(const Template& tmpl, Scope& scope, bool with_context);
+  // A call; when `direct` is given and the callee is a macro, the macro renders into *direct,
+  // `*wrote` is set and Undefined is returned.
+  base::Value eval_call(const Expr& expr, Scope& scope, std::string* direct = nullptr, bool* wrote = nullptr);
+  // Evaluates `expr` as a string without materialising intermediate strings: returns nullptr
+  // with `out` viewing the string (in `buf`, in `hold`, or in a value that outlives the
+  // expression), or the non-string result (in `hold` or live).
+  const base::Value* eval_str(const Expr& expr, Scope& scope, base::Value& hold, Scratch& buf, StrView& out);
+  bool eval_split_index(const Expr& expr, Scope& scope, base::Value& hold, StrView& out, const base::Value*& result);
+  void eval_filter_args(const Expr& expr, Scope& scope, ArgList& args, KwArgs& kwargs);
+  // Runs `tmpl` for import; its context holds the exported names and values.
+  Context* run_import(const Template& tmpl, Scope& scope, bool with_context);
   const Template& find_template(const Scope& scope, const Expr& expr, const base::Value& name);
 };
 
 // A macro (or a `call` block's caller) bound to the context it was defined in.
 class MacroValue : public Callable {
 public:
-  MacroValue(const Node* node, const Template* tmpl, Context* ctx, std::shared_ptr<Frame> caller_frame)
-      : m_node(node), m_tmpl(tmpl), m_ctx(ctx), m_caller_frame(std::move(caller_frame)) {}
+  MacroValue(const Node* node, const Template* tmpl, Context* ctx, Frame* caller_frame)
+      : m_node(node), m_tmpl(tmpl), m_ctx(ctx), m_caller_frame(caller_frame) {}
   base::Result<base::Value> call(CallContext& ctx, std::span<const base::Value> args, const KwArgs& kwargs) const override;
   const Node* node() const { return m_node; }
   const Template* tmpl() const { return m_tmpl; }
   Context* ctx() const { return m_ctx; }
-  const std::shared_ptr<Frame>& caller_frame() const { return m_caller_frame; }
+  Frame* caller_frame() const { return m_caller_frame; }
+  bool is_caller() const { return m_is_caller; }
+  // A caller's call block has ended: its frame is gone, so calling it is an error.
+  bool expired() const { return m_is_caller && !m_caller_frame; }
+  void expire() const { m_caller_frame = nullptr; }
+  void mark_caller() { m_is_caller = true; }
 
 private:
   const Node* m_node;
   const Template* m_tmpl;
   Context* m_ctx; // owned by the Exec of the render (macros do not outlive a render)
-  std::shared_ptr<Frame> m_caller_frame; // set for a call block's caller (sees the call site)
+  // Set for a call block's caller (it sees the call site); the frame lives on the stack of the
+  // call block, which expires the caller when it ends.
+  mutable Frame* m_caller_frame;
+  bool m_is_caller = false;
 };
 
 // JavaScript operators on template values.
@@ -196,6 +355,10 @@ base::Value member(const base::Value& obj, std::string_view key);
 // `name` is not a supported method of `obj`.
 bool call_builtin_method(const base::Value& obj, std::string_view name, std::span<const base::Value> args,
                          base::Value& result, std::string& error);
+
+// range(start, stop, step)'s bounds as the builtin computes them; an error message for a range
+// over the size limit.
+std::optional<std::string> range_bounds(std::span<const base::Value> args, double& start, double& stop, double& step);
 
 // Registers the builtin filters, tests and globals.
 void install_builtins(Engine::Impl& impl);

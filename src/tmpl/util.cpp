@@ -1,9 +1,18 @@
 #include "tmpl/util.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
@@ -57,11 +66,19 @@ void utf8_append(std::string& out, char32_t cp) {
 }
 
 size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
+  // Code points = bytes - continuation bytes (10xxxxxx), counted eight bytes at a time.
+  constexpr uint64_t k_high = 0x8080808080808080ull;
+  size_t continuation = 0, i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    uint64_t ones = (x & ~(x << 1) & k_high) >> 7;              // 1 in each continuation byte
+    continuation += static_cast<size_t>((ones * 0x0101010101010101ull) >> 56); // their sum (no popcnt needed)
   }
-  return n;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++continuation;
+  }
+  return s.size() - continuation;
 }
 
 size_t utf8_offset(std::string_view s, size_t index) {
@@ -126,11 +143,9 @@ std::string_view js_trim_end(std::string_view s) {
 
 std::string_view js_trim(std::string_view s) { return js_trim_end(js_trim_start(s)); }
 
-namespace {
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
-} // namespace
 
 std::string to_lower(std::string_view s) {
   if (is_ascii(s)) {
@@ -162,24 +177,70 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
+void append_lower(std::string& out, std::string_view s) {
+  if (!is_ascii(s)) {
+    out += to_lower(s);
+    return;
+  }
+  size_t start = out.size();
+  out.append(s);
+  for (size_t i = start; i < out.size(); ++i) {
+    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] + 32);
+  }
+}
+
+void append_upper(std::string& out, std::string_view s) {
+  if (!is_ascii(s)) {
+    out += to_upper(s);
+    return;
+  }
+  size_t start = out.size();
+  out.append(s);
+  for (size_t i = start; i < out.size(); ++i) {
+    if (out[i] >= 'a' && out[i] <= 'z') out[i] = static_cast<char>(out[i] - 32);
+  }
+}
+
+namespace {
+// Index of the first byte of s[i..] that escaping replaces, or s.size().
+size_t find_escapable(std::string_view s, size_t i) {
+#if defined(__SSE2__)
+  const __m128i amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+  const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, backslash)));
+    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit))) return i + static_cast<size_t>(std::countr_zero(mask));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    switch (s[i]) {
+    case '&': case '"': case '\'': case '<': case '>': case '\\': return i;
+    default: break;
+    }
+  }
+  return s.size();
+}
+} // namespace
+
 void append_escaped(std::string& out, std::string_view s) {
   size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char* rep = nullptr;
+  while (true) {
+    size_t i = find_escapable(s, start);
+    out.append(s.data() + start, i - start);
+    if (i == s.size()) return;
     switch (s[i]) {
-    case '&': rep = "&amp;"; break;
-    case '"': rep = "&quot;"; break;
-    case '\'': rep = "&#39;"; break;
-    case '<': rep = "&lt;"; break;
-    case '>': rep = "&gt;"; break;
-    case '\\': rep = "&#92;"; break;
-    default: continue;
+    case '&': out.append("&amp;", 5); break;
+    case '"': out.append("&quot;", 6); break;
+    case '\'': out.append("&#39;", 5); break;
+    case '<': out.append("&lt;", 4); break;
+    case '>': out.append("&gt;", 4); break;
+    default: out.append("&#92;", 5); break; // backslash
     }
-    out.append(s.substr(start, i - start));
-    out.append(rep);
     start = i + 1;
   }
-  out.append(s.substr(start));
 }
 
 std::string escape_html(std::string_view s) {
@@ -189,22 +250,33 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
-std::string encode_uri_component(std::string_view s) {
+void append_uri_component(std::string& out, std::string_view s) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
+  static constexpr auto k_keep = [] {
+    std::array<bool, 256> keep{};
+    for (int c = 0; c < 256; ++c) {
+      keep[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' || c == ')';
+    }
+    return keep;
+  }();
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && k_keep[static_cast<unsigned char>(s[j])]) ++j;
+    out.append(s.substr(i, j - i));
+    if (j == s.size()) break;
+    auto c = static_cast<unsigned char>(s[j]);
+    char esc[3] = {'%', k_hex[c >> 4], k_hex[c & 15]};
+    out.append(esc, 3);
+    i = j + 1;
+  }
+}
+
+std::string encode_uri_component(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (unsigned char c : s) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' ||
-                c == '(' || c == ')';
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
+  append_uri_component(out, s);
   return out;
 }
 
@@ -336,6 +408,16 @@ std::string js_number(double d) {
     out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::abs(n - 1));
   }
   return out;
+}
+
+void append_js_number(std::string& out, double d) {
+  if (d != 0 && std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(d));
+    out.append(buf, end);
+    return;
+  }
+  out += js_number(d);
 }
 
 std::string js_to_fixed(double d, int digits) {

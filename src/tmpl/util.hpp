@@ -28,15 +28,21 @@ std::string_view js_trim_start(std::string_view s);
 std::string_view js_trim_end(std::string_view s);
 std::string_view js_trim(std::string_view s);
 
+bool is_ascii(std::string_view s);
+
 // Unicode case mapping (String.prototype.toLowerCase / toUpperCase).
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
+// Appends to_lower(s) / to_upper(s) (ASCII without a temporary string).
+void append_lower(std::string& out, std::string_view s);
+void append_upper(std::string& out, std::string_view s);
 
 // Nunjucks' escape: & " ' < > and backslash.
 void append_escaped(std::string& out, std::string_view s);
 std::string escape_html(std::string_view s);
 // encodeURIComponent.
 std::string encode_uri_component(std::string_view s);
+void append_uri_component(std::string& out, std::string_view s);
 
 // Number(s): trimmed, "" → 0, decimal/hex/binary/octal/Infinity, anything else NaN.
 double js_string_to_number(std::string_view s);
@@ -46,6 +52,8 @@ double js_parse_int(std::string_view s, int radix);
 
 // Number.prototype.toString(): shortest round-trip digits, exponent outside [1e-7, 1e21).
 std::string js_number(double d);
+// Appends js_number(d) (integers without a temporary string).
+void append_js_number(std::string& out, double d);
 // Number.prototype.toFixed(digits) (round half up on the exact binary value).
 std::string js_to_fixed(double d, int digits);
 
