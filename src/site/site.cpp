@@ -223,8 +223,9 @@ struct Site::State {
   std::map<std::string, uint64_t> output_hash;
   std::string links_signature;                  // slugs/titles/paths post_link can point at
   std::unique_ptr<SiteModel> model;             // kept alive: theme helpers point into it
-  uint64_t search_key = 0;                      // what the search index below was built from
-  std::vector<std::pair<std::string, OutputFile>> search_files;
+  // Haven's search index with its caches (per post and per shard), shared by consecutive states:
+  // a rebuild tokenizes and compresses only what changed (src/search/index.hpp)
+  std::shared_ptr<search::Indexer> search;
 };
 
 Site::Site(BuildOptions options) : m_options(std::move(options)) {}
@@ -734,26 +735,32 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
   // Haven's own search index (src/search, config `haven_search:`): published posts
   search::Options so = search::parse_options(site.config.get("haven_search"));
-  Hasher search_key;  // the index's inputs: its options, the root, every published post's page
+  next->search = m_state && m_state->search ? m_state->search : std::make_shared<search::Indexer>(!m_options.one_shot);
   if (so.enable) {
-    std::string options_json;
-    write_json(options_json, site.config.get("haven_search"));
-    search_key.add(options_json);
-    search_key.add(site.urls.root);
-    for (uint32_t i : site.posts) search_key.add(doc_full[i]);
-  }
-  if (so.enable && prev && prev->search_key == search_key.h) {
-    // nothing the index shows changed (a theme or asset edit): keep the previous index's files
-    next->search_key = search_key.h;
-    next->search_files = prev->search_files;
-    for (const auto& [path, file] : next->search_files) add(path, file);
-  } else if (so.enable) {
-    next->search_key = search_key.h;
-    std::vector<search::Document> index_docs(site.posts.size());
-    tbb::parallel_for(size_t(0), site.posts.size(), [&](size_t i) {
+    // a post's key: everything its search::Document below is made of. doc_full already covers
+    // the body HTML (the text and headings come from it), title, path and date; hashing it again
+    // would cost more than the rest of an incremental index update.
+    auto key_of = [&](size_t i) {
       const Document& d = site.post(i);
       const RenderedBody& b = site.post_body(i);
-      search::Document& s = index_docs[i];
+      Hasher h;
+      h.add(doc_full[site.posts[i]]);
+      h.add(site.urls.root);
+      h.add(d.path);
+      h.add(d.title);
+      h.add(d.date_ms);
+      h.add(static_cast<uint64_t>(b.headings.size()));
+      for (const auto& hd : b.headings) h.add(hd.text);
+      h.add(static_cast<uint64_t>(site.taxonomies.post_tags[i].size()));
+      for (uint32_t t : site.taxonomies.post_tags[i]) h.add(site.taxonomies.tags[t].name);
+      h.add(static_cast<uint64_t>(site.taxonomies.post_categories[i].size()));
+      for (uint32_t c : site.taxonomies.post_categories[i]) h.add(site.taxonomies.categories[c].name);
+      return h.h;
+    };
+    auto doc_of = [&](size_t i) {
+      const Document& d = site.post(i);
+      const RenderedBody& b = site.post_body(i);
+      search::Document s;
       s.url = text::encode_uri(site.urls.root + d.path);
       s.title = d.title;
       for (const auto& h : b.headings) s.headings.push_back(h.text);
@@ -761,12 +768,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       for (uint32_t t : site.taxonomies.post_tags[i]) s.tags.push_back(site.taxonomies.tags[t].name);
       for (uint32_t c : site.taxonomies.post_categories[i]) s.categories.push_back(site.taxonomies.categories[c].name);
       s.date_ms = d.date_ms;
-    });
-    for (auto&& f : search::build_index(index_docs, so)) {
-      OutputFile file = OutputFile::text(std::move(f.bytes), "search", true);
-      next->search_files.emplace_back(f.path, file);  // shares the bytes
-      add(std::move(f.path), std::move(file));
-    }
+      return s;
+    };
+    for (auto&& f : next->search->update(site.posts.size(), key_of, doc_of, so))
+      add(std::move(f.path), OutputFile{std::move(f.content), {}, "search", true});  // shares the bytes
   }
 
   // KaTeX and mermaid, served by the site itself, only when some page uses them

@@ -9,6 +9,8 @@
 #include <random>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "search/gzip.hpp"
 #include "search/index.hpp"
 #include "search/tokenize.hpp"
@@ -168,7 +170,7 @@ std::map<std::string, std::vector<Posting>> all_terms(const std::vector<File>& f
   std::map<std::string, std::vector<Posting>> all;
   for (const auto& f : files)
     if (f.path.starts_with("search/s/"))
-      for (auto& [k, v] : decode_shard(f.bytes)) all[k] = v;
+      for (auto& [k, v] : decode_shard(f.bytes())) all[k] = v;
   return all;
 }
 
@@ -219,16 +221,16 @@ TEST(SearchIndex, WritesManifestShardsDocumentsAndClient) {
   auto files = build_index(sample_docs(), Options{});
   const File* manifest = find(files, "search/index.json");
   ASSERT_NE(manifest, nullptr);
-  EXPECT_NE(manifest->bytes.find("\"format\":1"), std::string::npos);
-  EXPECT_NE(manifest->bytes.find("\"docs\":4"), std::string::npos);
+  EXPECT_NE(manifest->bytes().find("\"format\":1"), std::string::npos);
+  EXPECT_NE(manifest->bytes().find("\"docs\":4"), std::string::npos);
   const File* client = find(files, "search/haven-search.mjs");
   ASSERT_NE(client, nullptr);
-  EXPECT_NE(client->bytes.find("export function createSearch"), std::string::npos);
+  EXPECT_NE(client->bytes().find("export function createSearch"), std::string::npos);
   for (const auto& f : files) EXPECT_TRUE(f.path.starts_with("search/")) << f.path;
 
   // ids follow date: the undated post first, then 2020, 2022, 2023
-  EXPECT_NE(gunzip(find(files, "search/d/0.bin")->bytes).find("\"u\":\"/posts/3/\""), std::string::npos);
-  std::string seed = gunzip(find(files, "search/d/3.bin")->bytes);
+  EXPECT_NE(gunzip(find(files, "search/d/0.bin")->bytes()).find("\"u\":\"/posts/3/\""), std::string::npos);
+  std::string seed = gunzip(find(files, "search/d/3.bin")->bytes());
   EXPECT_NE(seed.find("\"t\":\"依恋：心之所向，安然归处\""), std::string::npos);
   EXPECT_NE(seed.find("\"g\":[\"随笔\",\"心理\"]"), std::string::npos);
   EXPECT_NE(seed.find("\"d\":1700000000000"), std::string::npos);
@@ -260,7 +262,7 @@ TEST(SearchIndex, DeterministicWhateverTheInputOrder) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].path, b[i].path);
-    EXPECT_EQ(a[i].bytes, b[i].bytes) << a[i].path;
+    EXPECT_EQ(a[i].bytes(), b[i].bytes()) << a[i].path;
   }
 }
 
@@ -277,10 +279,10 @@ TEST(SearchIndex, ShardsSplitAtTheTargetSizeAndStaySorted) {
   const File* manifest = find(files, "search/index.json");
   ASSERT_NE(manifest, nullptr);
   std::vector<std::string> firsts;
-  size_t pos = manifest->bytes.find("\"shards\":[");
-  while ((pos = manifest->bytes.find("[\"", pos + 1)) != std::string::npos) {
-    size_t e = manifest->bytes.find('"', pos + 2);
-    firsts.push_back(manifest->bytes.substr(pos + 2, e - pos - 2));
+  size_t pos = manifest->bytes().find("\"shards\":[");
+  while ((pos = manifest->bytes().find("[\"", pos + 1)) != std::string::npos) {
+    size_t e = manifest->bytes().find('"', pos + 2);
+    firsts.push_back(manifest->bytes().substr(pos + 2, e - pos - 2));
   }
   ASSERT_EQ(firsts.size(), shards);
   EXPECT_TRUE(std::is_sorted(firsts.begin(), firsts.end()));
@@ -300,10 +302,10 @@ TEST(SearchIndex, ExcerptTextIsCutAtACharacterBoundary) {
   std::vector<Document> docs = {{"/a/", "A", {}, std::string(300, 'x') + std::string(300, 'y') + "依恋依恋依恋", {}, {}, 0}};
   Options o;
   o.excerpt_bytes = 601;  // falls inside 依
-  std::string d = gunzip(find(build_index(docs, o), "search/d/0.bin")->bytes);
+  std::string d = gunzip(find(build_index(docs, o), "search/d/0.bin")->bytes());
   EXPECT_FALSE(haven::text::find_invalid_utf8(d).has_value());
   EXPECT_NE(d.find(std::string(300, 'y') + "\",\"x\":1}"), std::string::npos);  // marked as cut
-  std::string whole = gunzip(find(build_index(docs, Options{}), "search/d/0.bin")->bytes);
+  std::string whole = gunzip(find(build_index(docs, Options{}), "search/d/0.bin")->bytes());
   EXPECT_EQ(whole.find("\"x\""), std::string::npos);
 }
 
@@ -341,4 +343,132 @@ TEST(SearchGzip, RoundTrips) {
   EXPECT_EQ(static_cast<unsigned char>(z[0]), 0x1F);
   EXPECT_EQ(gunzip(z), s);
   EXPECT_EQ(gzip(s), z);
+}
+
+// ---- the incremental Indexer: an update gives exactly the files of a fresh full build ----
+namespace {
+
+std::vector<Document> corpus(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const char* cjk[] = {"依", "恋", "心", "之", "所", "向", "安", "然", "归", "处", "夜", "幕"};
+  std::vector<std::string> words;
+  for (int i = 0; i < 400; ++i) words.push_back(fmt::format("w{}", i * 37 % 1000));
+  std::vector<Document> docs;
+  for (size_t i = 0; i < n; ++i) {
+    Document d;
+    d.url = "/p/" + std::to_string(i) + "/";
+    d.title = "Title " + words[rng() % words.size()] + " " + cjk[rng() % 12] + cjk[rng() % 12];
+    d.headings = {"Head " + words[rng() % words.size()]};
+    size_t len = 30 + rng() % 120;
+    for (size_t k = 0; k < len; ++k) {
+      d.text += (rng() % 4 == 0) ? std::string(cjk[rng() % 12]) + cjk[rng() % 12] : words[rng() % words.size()];
+      d.text += ' ';
+    }
+    d.tags = {"tag" + std::to_string(rng() % 20)};
+    d.categories = {"cat" + std::to_string(rng() % 5)};
+    d.date_ms = 1.6e12 + static_cast<double>(rng() % 1000000) * 1000;
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+void expect_same_files(const std::vector<File>& a, const std::vector<File>& b, const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].path, b[i].path) << what;
+    EXPECT_TRUE(a[i].bytes() == b[i].bytes()) << what << ": " << a[i].path;
+  }
+}
+
+std::vector<std::string> shard_firsts(const std::vector<File>& files) {
+  const std::string& m = find(files, "search/index.json")->bytes();
+  std::vector<std::string> firsts;
+  size_t pos = m.find("\"shards\":[");
+  while ((pos = m.find("[\"", pos + 1)) != std::string::npos) firsts.push_back(m.substr(pos + 2, m.find('"', pos + 2) - pos - 2));
+  return firsts;
+}
+
+Options small_shards() {
+  Options o;
+  o.shard_bytes = 2048;  // many shards from a small corpus
+  return o;
+}
+
+}  // namespace
+
+TEST(SearchIndexer, IncrementalUpdatesEqualAFullBuild) {
+  Options o = small_shards();
+  auto docs = corpus(400, 11);
+  Indexer indexer;
+  expect_same_files(indexer.update(docs, o), build_index(docs, o), "first update");
+  EXPECT_EQ(indexer.stats().documents_tokenized, 400u);
+
+  struct Edit {
+    const char* what;
+    std::function<void(std::vector<Document>&)> apply;
+  };
+  std::vector<Edit> edits = {
+      {"body edit", [](auto& d) { d[123].text += " w74 appended words 安然"; }},
+      {"new token", [](auto& d) { d[7].text += " neverseenbefore 新词"; }},
+      {"title edit", [](auto& d) { d[200].title = "Renamed 依恋"; }},
+      {"token gone", [](auto& d) { d[7].text = "w1 w2"; }},
+      {"sixteen posts at once", [](auto& d) { for (int i = 100; i < 116; ++i) d[i].text = "w1 w2 w3 w4 w5 安然 " + d[i].text; }},
+      {"two posts at once", [](auto& d) { d[10].text += " w5 shared-new"; d[11].text = "w5 shared-new " + d[11].text; }},
+      {"tag edit", [](auto& d) { d[5].tags = {"tag3", "brand-new-tag"}; }},
+      {"date edit (ids move)", [](auto& d) { d[42].date_ms = 1.0e12; }},
+      {"new post", [](auto& d) { d.push_back({"/p/new/", "New 依恋", {}, "fresh post w12 w13", {}, {}, 2.0e12}); }},
+      {"removed post", [](auto& d) { d.erase(d.begin() + 300); }},
+      {"long body edit (average length moves)", [](auto& d) { for (int i = 0; i < 3000; ++i) d[9].text += " w1"; }},
+  };
+  size_t patched = 0;
+  for (const auto& e : edits) {
+    e.apply(docs);
+    auto incremental = indexer.update(docs, o);
+    expect_same_files(incremental, build_index(docs, o), e.what);
+    EXPECT_LE(indexer.stats().documents_tokenized, 16u) << e.what;  // only the edited posts
+    patched += indexer.stats().patched;
+  }
+  EXPECT_GE(patched, 4u) << "body, new token, title and tag edits patch the postings in place";
+  // an excerpt-length change rewrites the document files, still as a full build would
+  o.excerpt_bytes = 300;
+  expect_same_files(indexer.update(docs, o), build_index(docs, o), "excerpt_length");
+}
+
+TEST(SearchIndexer, OneEditTouchesOneDocumentAndFewShards) {
+  Options o = small_shards();
+  auto docs = corpus(400, 3);
+  Indexer indexer;
+  auto before = indexer.update(docs, o);
+  size_t shards = indexer.stats().shards;
+  ASSERT_GT(shards, 20u);
+  docs[250].text += " w74 w111";  // words the corpus already has
+  auto after = indexer.update(docs, o);
+  EXPECT_EQ(indexer.stats().documents_tokenized, 1u);
+  EXPECT_LT(indexer.stats().shards_compressed, shards / 4);
+  EXPECT_EQ(shard_firsts(before), shard_firsts(after)) << "content-defined boundaries stay put";
+  // files that did not change keep their very bytes object (the site skips hashing them)
+  size_t shared = 0;
+  for (size_t i = 0; i < after.size(); ++i)
+    if (after[i].content == before[i].content) ++shared;
+  EXPECT_GE(shared, after.size() - 1 - indexer.stats().shards_compressed - 1 /* manifest */);
+  EXPECT_NE(find(after, "search/d/0.bin"), nullptr);
+
+  // nothing changed: the same files, nothing tokenized or compressed
+  auto again = indexer.update(docs, o);
+  EXPECT_EQ(indexer.stats().documents_tokenized, 0u);
+  EXPECT_EQ(indexer.stats().shards_compressed, 0u);
+  ASSERT_EQ(again.size(), after.size());
+  for (size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].content, after[i].content) << again[i].path;
+}
+
+TEST(SearchIndexer, TokenTableStartsOverWhenMostTokensAreDead) {
+  // each round replaces 70,000 distinct words: the table's dead tokens soon outnumber the live ones
+  Options o;
+  Indexer indexer;
+  std::vector<Document> docs = {{"/a/", "A", {}, "", {}, {}, 0}, {"/b/", "B", {}, "stays", {}, {}, 1}};
+  for (int round = 0; round < 4; ++round) {
+    docs[0].text.clear();
+    for (int i = 0; i < 70000; ++i) docs[0].text += fmt::format("r{}x{} ", round, i);
+    expect_same_files(indexer.update(docs, o), build_index(docs, o), "round " + std::to_string(round));
+  }
 }
