@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "assets/assets.hpp"
 #include "base/fs.hpp"
@@ -58,7 +59,11 @@ void write_json(std::string& out, const Value& v) {
   case Value::Kind::Null: out += "null"; break;
   case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
   case Value::Kind::Number: out += base::format_number(v.as_number()); break;
-  case Value::Kind::Date: out += "\"" + base::format_iso_utc(v.as_date_ms()) + "\""; break;
+  case Value::Kind::Date:
+    out += '"';
+    out += base::format_iso_utc(v.as_date_ms());
+    out += '"';
+    break;
   case Value::Kind::String: {
     out += '"';
     for (unsigned char c : v.as_string()) {
@@ -194,6 +199,161 @@ bool is_config_file(const fs::path& rel) {
   return rel.parent_path().empty() && name.starts_with("_config") && (name.ends_with(".yml") || name.ends_with(".yaml"));
 }
 
+// Whether a body links to other posts by slug or title (so its HTML depends on theirs).
+bool uses_post_links(const Document& d) {
+  return d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
+}
+
+// What a rendered body depends on besides the files it includes: text, route, and the link
+// targets when it uses post_link.
+Hasher body_key(const Document& d, std::string_view links_signature) {
+  Hasher key;
+  key.add(d.text);
+  key.add(d.path);
+  if (uses_post_links(d)) key.add(links_signature);
+  return key;
+}
+
+// A document's body as HTML: Markdown rendered (tag plugins, highlighting, math), HTML sources as
+// they are, YAML pages empty (they are written as JSON); `cjk_spacing` spaces CJK and Latin.
+base::Result<RenderedBody> render_document_body(const Document& d, const BodyContext& ctx, bool cjk_spacing,
+                                                Errors& warnings) {
+  std::string ext = d.file.extension().string();
+  RenderedBody body;
+  if (ext == ".yml" || ext == ".yaml") return body;
+  if (ext == ".html" || ext == ".htm") {
+    body.content = std::string(d.body());
+    body.more = body.content;
+    return body;
+  }
+  auto rendered = render_body(d, ctx, warnings);
+  if (!rendered) return std::unexpected(rendered.error());
+  body = std::move(*rendered);
+  if (cjk_spacing) {
+    body.content = space_cjk_latin(body.content);
+    body.excerpt = space_cjk_latin(body.excerpt);
+    body.more = space_cjk_latin(body.more);
+  }
+  return body;
+}
+
+// Fingerprints of what pages can show of each document, for deciding what to render again.
+// full: everything a post's own page shows; list: what list pages show of a post (its excerpt,
+// or its content when it has none, as Hexo themes do); nav: title, path and date; counts: the
+// post counts of its tags and categories (shown beside them).
+struct Prints {
+  std::vector<uint64_t> full, list, nav, counts;
+  std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
+
+  void resize(size_t n) { full.resize(n); list.resize(n); nav.resize(n); counts.resize(n); }
+
+  // Computes the four fingerprints of document `i` from its model entry, body and value.
+  void compute(size_t i, const Document& d, const RenderedBody& b, const Value& v) {
+    Hasher c;
+    for (const auto& t : v.get("tags").as_array()) c.add(t.get("length").as_number());
+    for (const auto& cat : v.get("categories").as_array()) c.add(cat.get("length").as_number());
+    counts[i] = c.h;
+    Hasher n;
+    n.add(d.title);
+    n.add(d.path);
+    n.add(d.date_ms);
+    nav[i] = n.h;
+    Hasher meta;  // everything but the body: front matter, date, abbrlink
+    meta.add(n.h);
+    meta.add(std::string_view(d.text).substr(0, d.body_offset));
+    meta.add(d.abbrlink);
+    Hasher f;
+    f.add(meta.h);
+    f.add(d.updated_ms);
+    f.add(b.content);
+    full[i] = f.h;
+    // Lists ignore an `updated` that only reflects the file's mtime: every save would otherwise
+    // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
+    Hasher l;
+    l.add(meta.h);
+    l.add(b.excerpt.empty() ? b.content : b.excerpt);
+    list[i] = l.h;
+  }
+
+  // A job's signature: its route, layout, and the fingerprints of the documents it shows.
+  uint64_t signature(const RenderJob& job, const std::string& layout) const {
+    Hasher h;
+    h.add(job.route);
+    h.add(layout);
+    auto add_doc = [&](const Value& v, bool own_page) {
+      auto it = doc_of_value.find(v.identity());
+      if (it == doc_of_value.end()) return;
+      h.add(own_page ? full[it->second] : list[it->second]);
+      h.add(counts[it->second]);
+    };
+    if (job.is_source) {
+      add_doc(job.page, true);
+      if (auto p = job.page.get("prev"); p.is_object()) { h.add(p.get("title").to_string()); h.add(p.get("path").to_string()); }
+      if (auto n = job.page.get("next"); n.is_object()) { h.add(n.get("title").to_string()); h.add(n.get("path").to_string()); }
+    } else {
+      for (const auto& [k, v] : job.page.as_object()) {
+        if (k == "posts") {
+          for (const auto& p : v.as_array()) add_doc(p, false);
+        } else {
+          h.add(k);
+          h.add(v.to_string());
+        }
+      }
+    }
+    return h.h;
+  }
+};
+
+// Renders pages through the theme: the layout (wrapped in layout.njk when the theme has one),
+// then the head additions (generator, KaTeX/mermaid, feed links) and Hexo's external-link filter.
+struct PageRenderer {
+  const SiteModel& site;
+  const SiteValues& values;
+  const Theme& theme;
+  const Prints& prints;
+  std::string head_extra;
+  std::vector<std::pair<std::string, std::string>> feeds;
+  bool has_feed = false;
+
+  PageRenderer(const SiteModel& s, const SiteValues& v, const Theme& t, const Prints& p)
+      : site(s), values(v), theme(t), prints(p), feeds(feed_links(s.config)) {
+    if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
+    has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
+  }
+
+  // The page's HTML; `used_site` says whether the templates read `site.*`. Thread-safe.
+  base::Result<std::string> render(const RenderJob& job, const std::string& layout, bool& used_site) const {
+    Value ctx = page_context(site, values, job);
+    RenderTracking tracking;
+    auto html = theme.engine->render(layout, ctx);
+    if (html && theme.engine->has_template("layout.njk") && layout != "layout.njk") {
+      base::Object wrapped = ctx.as_object();
+      wrapped.set("body", Value::safe(std::move(*html)));
+      html = theme.engine->render("layout.njk", Value(std::move(wrapped)));
+    }
+    used_site = tracking.site_read();
+    if (!html) return std::unexpected(html.error());
+    std::string page = std::move(*html);
+    std::string head = head_extra;
+    if (job.is_source) {
+      auto it = prints.doc_of_value.find(job.page.identity());
+      if (it != prints.doc_of_value.end()) {
+        const RenderedBody& b = site.body(it->second);
+        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
+      }
+    }
+    if (has_feed && find_fast(page, "application/atom+xml") == std::string::npos) {
+      for (const auto& [path, mime] : feeds) {
+        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
+                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
+      }
+    }
+    inject_head(page, head);
+    mark_external_links(page, site.config);
+    return page;
+  }
+};
+
 } // namespace
 
 // A loaded document as it came from disk, and its rendered body, reused while the file is unchanged.
@@ -225,6 +385,20 @@ struct Site::State {
   std::unique_ptr<SiteModel> model;             // kept alive: theme helpers point into it
   uint64_t search_key = 0;                      // what the search index below was built from
   std::vector<std::pair<std::string, OutputFile>> search_files;
+
+  // The last full build's plan, kept by `haven serve` (not one-shot builds) so that an edit of
+  // bodies only can be patched in (Site::patch_bodies). Declared after `model`: freed before it.
+  struct Plan {
+    SiteValues values;
+    std::vector<RenderJob> jobs;
+    std::vector<std::string> layouts, files;  // per job
+    size_t source_jobs = 0;                   // jobs before this index are posts and pages
+    std::unique_ptr<Prints> prints;
+    uint64_t site_lists = 0;
+    uint64_t bytes_total = 0;
+    double valid_until_ms = INFINITY;
+  };
+  std::unique_ptr<Plan> plan;
 };
 
 Site::Site(BuildOptions options) : m_options(std::move(options)) {}
@@ -274,6 +448,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       else if (r.find("/source/") == std::string::npos) changed_templates.insert("*");  // languages, theme config
       // theme source/ files are assets: copied again below, no page changes
     } else changed_sources.insert(r);
+  }
+  if (!full && m_state && m_state->plan && changed_templates.empty() && !changed_sources.empty()) {
+    if (auto patched = patch_bodies({changed_sources.begin(), changed_sources.end()})) return std::move(*patched);
   }
   auto next = std::make_unique<State>();
   State* prev = full ? nullptr : m_state.get();
@@ -415,11 +592,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
     const Document& d = site.docs[i];
     if (!d.published) return;
-    Hasher key;
-    key.add(d.text);
-    key.add(d.path);
-    bool uses_links = d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
-    if (uses_links) key.add(next->links_signature);
+    Hasher key = body_key(d, next->links_signature);
     CachedDoc& c = fresh[i];
     // files the body pulled in (include_code) count as inputs too
     if (c.body) {
@@ -429,27 +602,13 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       site.bodies[i] = c.body;  // shared, not copied
       return;
     }
-    std::string ext = d.file.extension().string();
-    RenderedBody body;
-    if (ext == ".yml" || ext == ".yaml") {
-      // written as JSON below
-    } else if (ext == ".html" || ext == ".htm") {
-      body.content = std::string(d.body());
-      body.more = body.content;
-    } else {
-      auto rendered = render_body(d, body_ctx, body_warnings[i]);
-      if (!rendered) {
-        std::lock_guard lock(errors_mutex);
-        errors.push_back(rendered.error());
-        return;
-      }
-      body = std::move(*rendered);
-      if (cjk_spacing) {
-        body.content = space_cjk_latin(body.content);
-        body.excerpt = space_cjk_latin(body.excerpt);
-        body.more = space_cjk_latin(body.more);
-      }
+    auto rendered = render_document_body(d, body_ctx, cjk_spacing, body_warnings[i]);
+    if (!rendered) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(rendered.error());
+      return;
     }
+    RenderedBody body = std::move(*rendered);
     ++bodies_rendered;
     for (const auto& dep : body.dependencies) key.add(file_stamp(dep));
     c.body = std::make_shared<const RenderedBody>(std::move(body));
@@ -489,44 +648,16 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   SiteValues values = build_site_values(site, th.config);
   phase("theme");
 
-  // Fingerprints of what pages can show, for deciding what to render again.
-  // doc_full: everything a post's own page shows; doc_list: what list pages show of a post (its
-  // excerpt, or its content when it has none, as Hexo themes do); doc_nav: title, path and date.
-  // doc_counts: the post counts of its tags and categories (shown beside them).
-  std::vector<uint64_t> doc_full(site.docs.size()), doc_list(site.docs.size()), doc_nav(site.docs.size());
-  std::vector<uint64_t> doc_counts(site.docs.size());
+  // Fingerprints of what pages can show, for deciding what to render again (see Prints).
+  auto prints = std::make_unique<Prints>();
+  prints->resize(site.docs.size());
   tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
-    const Document& d = site.docs[i];
-    Hasher counts;
-    const Value& v = values.documents[i];
-    for (const auto& t : v.get("tags").as_array()) counts.add(t.get("length").as_number());
-    for (const auto& c : v.get("categories").as_array()) counts.add(c.get("length").as_number());
-    doc_counts[i] = counts.h;
-    Hasher nav;
-    nav.add(d.title);
-    nav.add(d.path);
-    nav.add(d.date_ms);
-    doc_nav[i] = nav.h;
-    Hasher meta;  // everything but the body: front matter, date, abbrlink
-    meta.add(nav.h);
-    meta.add(std::string_view(d.text).substr(0, d.body_offset));
-    meta.add(d.abbrlink);
-    const RenderedBody& b = site.body(i);
-    Hasher full_h;
-    full_h.add(meta.h);
-    full_h.add(d.updated_ms);
-    full_h.add(b.content);
-    doc_full[i] = full_h.h;
-    // Lists ignore an `updated` that only reflects the file's mtime: every save would otherwise
-    // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
-    Hasher list_h;
-    list_h.add(meta.h);
-    list_h.add(b.excerpt.empty() ? b.content : b.excerpt);
-    doc_list[i] = list_h.h;
+    prints->compute(i, site.docs[i], site.body(i), values.documents[i]);
   });
+  const std::vector<uint64_t>& doc_full = prints->full;
   Hasher site_lists;
-  for (uint32_t i : site.posts) site_lists.add(doc_nav[i]);
-  for (uint32_t i : site.pages) site_lists.add(doc_nav[i]);
+  for (uint32_t i : site.posts) site_lists.add(prints->nav[i]);
+  for (uint32_t i : site.pages) site_lists.add(prints->nav[i]);
   for (const auto& t : site.taxonomies.tags) { site_lists.add(t.path); site_lists.add(static_cast<uint64_t>(t.posts.size())); }
   for (const auto& c : site.taxonomies.categories) { site_lists.add(c.path); site_lists.add(static_cast<uint64_t>(c.posts.size())); }
 
@@ -538,42 +669,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   auto lists = list_jobs(site, values);
   jobs.insert(jobs.end(), std::make_move_iterator(lists.begin()), std::make_move_iterator(lists.end()));
 
-  // a job's signature: its route, layout, and the fingerprints of the documents it shows
-  std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
   for (size_t i = 0; i < values.documents.size(); ++i) {
-    if (values.documents[i].is_object()) doc_of_value[values.documents[i].identity()] = i;
+    if (values.documents[i].is_object()) prints->doc_of_value[values.documents[i].identity()] = i;
   }
-  auto signature_of = [&](const RenderJob& job, const std::string& layout) {
-    Hasher h;
-    h.add(job.route);
-    h.add(layout);
-    auto add_doc = [&](const Value& v, bool own_page) {
-      auto it = doc_of_value.find(v.identity());
-      if (it == doc_of_value.end()) return;
-      h.add(own_page ? doc_full[it->second] : doc_list[it->second]);
-      h.add(doc_counts[it->second]);
-    };
-    if (job.is_source) {
-      add_doc(job.page, true);
-      if (auto p = job.page.get("prev"); p.is_object()) { h.add(p.get("title").to_string()); h.add(p.get("path").to_string()); }
-      if (auto n = job.page.get("next"); n.is_object()) { h.add(n.get("title").to_string()); h.add(n.get("path").to_string()); }
-    } else {
-      for (const auto& [k, v] : job.page.as_object()) {
-        if (k == "posts") {
-          for (const auto& p : v.as_array()) add_doc(p, false);
-        } else {
-          h.add(k);
-          h.add(v.to_string());
-        }
-      }
-    }
-    return h.h;
-  };
-
-  std::string head_extra;
-  if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
-  const auto feeds = feed_links(site.config);
-  const bool has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
   const bool all_templates = changed_templates.count("*") > 0;
 
   phase("jobs");
@@ -592,7 +690,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       errors.push_back(base::error(fmt::format("no layout for {} (tried: {})", jobs[i].origin, names), jobs[i].origin));
       return;
     }
-    signatures[i] = signature_of(jobs[i], layouts[i]);
+    signatures[i] = prints->signature(jobs[i], layouts[i]);
     const PageRecord* record = nullptr;
     if (prev) {
       auto it = prev->pages.find(job_files[i]);
@@ -624,40 +722,19 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     for (size_t i = 0; i < jobs.size(); ++i) streamed[i] = must_render[i] && claims[job_files[i]] == 1;
   }
   std::atomic<size_t> pages_rendered{0};
+  const PageRenderer renderer(site, values, th, *prints);
   tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
     if (!must_render[i]) return;
     const RenderJob& job = jobs[i];
-    Value ctx = page_context(site, values, job);
-    RenderTracking tracking;
-    auto html = th.engine->render(layouts[i], ctx);
-    if (html && th.engine->has_template("layout.njk") && layouts[i] != "layout.njk") {
-      base::Object wrapped = ctx.as_object();
-      wrapped.set("body", Value::safe(std::move(*html)));
-      html = th.engine->render("layout.njk", Value(std::move(wrapped)));
-    }
-    used_site[i] = tracking.site_read();
+    bool uses_site = false;
+    auto html = renderer.render(job, layouts[i], uses_site);
+    used_site[i] = uses_site;
     if (!html) {
       std::lock_guard lock(errors_mutex);
       errors.push_back(html.error());
       return;
     }
     std::string page = std::move(*html);
-    std::string head = head_extra;
-    if (job.is_source) {
-      auto it = doc_of_value.find(job.page.identity());
-      if (it != doc_of_value.end()) {
-        const RenderedBody& b = site.body(it->second);
-        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
-      }
-    }
-    if (has_feed && find_fast(page, "application/atom+xml") == std::string::npos) {
-      for (const auto& [path, mime] : feeds) {
-        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
-                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
-      }
-    }
-    inject_head(page, head);
-    mark_external_links(page, site.config);
     ++pages_rendered;
     if (streamed[i]) {
       streamed_bytes += page.size();
@@ -860,6 +937,19 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   report.stats.files_written = prev ? m_changed.size() : next->outputs->size();
   report.stats.ms = since_ms(start);
   sort_diagnostics(report.warnings);
+  if (!m_options.one_shot) {
+    next->plan = std::make_unique<State::Plan>();
+    State::Plan& plan = *next->plan;
+    plan.values = std::move(values);
+    plan.jobs = std::move(jobs);
+    plan.layouts = std::move(layouts);
+    plan.files = std::move(job_files);
+    plan.source_jobs = source_jobs;
+    plan.prints = std::move(prints);
+    plan.site_lists = site_lists.h;
+    plan.bytes_total = report.stats.bytes_total;
+    plan.valid_until_ms = report.valid_until_ms;
+  }
   std::unique_ptr<State> old = std::move(m_state);
   m_state = std::move(next);
   // The previous state and this build's values and jobs are tens of thousands of small objects:
@@ -870,6 +960,224 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     values = {};
     jobs.clear();
   });
+  return report;
+}
+
+std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::vector<std::string>& changed_sources) {
+  auto start = Clock::now();
+  auto phase_start = start;
+  BuildReport report;
+  auto phase = [&](std::string_view name) {
+    report.stats.phases.push_back({std::string(name), since_ms(phase_start)});
+    phase_start = Clock::now();
+    if (m_options.on_phase) m_options.on_phase(name);
+  };
+  State& st = *m_state;
+  State::Plan& plan = *st.plan;
+  SiteModel& site = *st.model;
+  const Theme& th = *st.theme;
+  const fs::path site_dir = m_options.site_dir;
+  const std::string source_dir_name = site.config.str("source_dir", "source");
+  // Haven's search index is rebuilt by the full path (it shows every post's text)
+  if (search::parse_options(site.config.get("haven_search")).enable) return std::nullopt;
+
+  // 1. Each changed file must be an existing published Markdown post or page whose front matter
+  //    (and so title, date, tags, route…) is unchanged; anything else takes the full path.
+  struct Edit {
+    size_t doc = 0;
+    fs::path abs;
+    std::shared_ptr<Document> loaded;  // as loaded, before routes (the cache keeps this form)
+    std::shared_ptr<const RenderedBody> body;
+    uint64_t body_key = 0;
+    Document model_doc;                // the model's document with the new text
+  };
+  std::vector<Edit> edits;
+  content::LoadOptions load_options{site.process_zone, site.config.str("timezone"), site.now_ms};
+  for (const auto& rel : changed_sources) {
+    if (!rel.starts_with(source_dir_name + "/")) return std::nullopt;
+    std::string srel = rel.substr(source_dir_name.size() + 1);
+    auto cached = st.docs.find(srel);
+    if (cached == st.docs.end() || !cached->second.doc) return std::nullopt;
+    size_t k = 0;
+    while (k < site.docs.size() && site.docs[k].source != srel) ++k;
+    if (k == site.docs.size() || !site.docs[k].published || !content::is_markdown_ext(site.docs[k].file.extension().string())) {
+      return std::nullopt;
+    }
+    fs::path abs = site_dir / rel;
+    std::error_code ec;
+    if (!fs::is_regular_file(abs, ec)) return std::nullopt;
+    const Document& before = *cached->second.doc;
+    content::SourceFile src{srel, abs, before.draft ? content::SourceKind::Draft
+                                       : before.is_post() ? content::SourceKind::Post : content::SourceKind::Page};
+    auto loaded = content::load_document(src, site.config, load_options);
+    if (!loaded) return std::unexpected(Errors{loaded.error()});
+    auto same_number = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+    if (loaded->body_offset != before.body_offset || loaded->title != before.title ||
+        !same_number(loaded->date_ms, before.date_ms) ||
+        std::string_view(loaded->text).substr(0, loaded->body_offset) != std::string_view(before.text).substr(0, before.body_offset)) {
+      return std::nullopt;
+    }
+    Edit e;
+    e.doc = k;
+    e.abs = abs;
+    e.model_doc = site.docs[k];
+    e.model_doc.text = loaded->text;
+    e.model_doc.updated_ms = loaded->updated_ms;
+    e.loaded = std::make_shared<Document>(std::move(*loaded));
+    edits.push_back(std::move(e));
+  }
+  phase("load");
+
+  // 2. Bodies, as the full path renders them.
+  BodyContext body_ctx = make_body_context(site.config, site_dir, site.urls);
+  const bool cjk_spacing = site.config.flag("cjk_spacing", false);
+  body_ctx.find_post = [&](std::string_view key) -> const Document* {
+    for (const auto& d : site.docs) if (d.is_post() && d.slug == key) return &d;
+    for (const auto& d : site.docs) if (d.is_post() && d.title == key) return &d;
+    return nullptr;
+  };
+  for (auto& e : edits) {
+    Errors warnings;
+    auto rendered = render_document_body(e.model_doc, body_ctx, cjk_spacing, warnings);
+    if (!rendered) return std::unexpected(Errors{rendered.error()});
+    for (auto& w : warnings) report.warnings.push_back(std::move(w));
+    Hasher key = body_key(e.model_doc, st.links_signature);
+    for (const auto& dep : rendered->dependencies) key.add(file_stamp(dep));
+    e.body_key = key.h;
+    e.body = std::make_shared<const RenderedBody>(std::move(*rendered));
+  }
+  report.stats.bodies_rendered = edits.size();
+  phase("markdown");
+
+  // 3. Swap the new documents and bodies into the model and its values (undone on failure).
+  struct Undo {
+    size_t doc;
+    Document doc_before;
+    std::shared_ptr<const RenderedBody> body_before;
+  };
+  std::vector<Undo> undo;
+  for (auto& e : edits) {
+    undo.push_back({e.doc, std::move(site.docs[e.doc]), site.bodies[e.doc]});
+    site.docs[e.doc] = std::move(e.model_doc);
+    site.bodies[e.doc] = e.body;
+    refresh_body_fields(site, e.doc, plan.values.documents[e.doc]);
+    plan.prints->compute(e.doc, site.docs[e.doc], site.body(e.doc), plan.values.documents[e.doc]);
+  }
+  auto restore = [&] {
+    for (auto& u : undo) {
+      site.docs[u.doc] = std::move(u.doc_before);
+      site.bodies[u.doc] = u.body_before;
+      refresh_body_fields(site, u.doc, plan.values.documents[u.doc]);
+      plan.prints->compute(u.doc, site.docs[u.doc], site.body(u.doc), plan.values.documents[u.doc]);
+    }
+  };
+
+  // 4. The pages showing an edited document whose signature changed.
+  std::unordered_set<const void*> edited;
+  for (const auto& e : edits) edited.insert(plan.values.documents[e.doc].identity());
+  auto shows_edit = [&](const RenderJob& job) {
+    if (job.is_source) return edited.count(job.page.identity()) > 0;
+    const Value* posts = job.page.as_object().find("posts");
+    if (!posts || !posts->is_array()) return false;
+    for (const auto& p : posts->as_array()) if (edited.count(p.identity())) return true;
+    return false;
+  };
+  std::vector<size_t> to_render;
+  std::vector<uint64_t> new_signature(plan.jobs.size());
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    if (!shows_edit(plan.jobs[i])) continue;
+    const PageRecord& record = st.pages.at(plan.files[i]);
+    uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
+    if (record.uses_site) { Hasher h; h.add(sig); h.add(plan.site_lists); sig = h.h; }
+    new_signature[i] = sig;
+    if (sig == record.signature) continue;
+    if (std::count(plan.files.begin(), plan.files.end(), plan.files[i]) != 1) {  // two jobs, one path
+      restore();
+      return std::nullopt;
+    }
+    to_render.push_back(i);
+  }
+  phase("plan");
+
+  std::vector<std::string> rendered(to_render.size());
+  std::vector<char> used_site(to_render.size(), 0);
+  Errors errors;
+  std::mutex errors_mutex;
+  const PageRenderer renderer(site, plan.values, th, *plan.prints);
+  tbb::parallel_for(size_t(0), to_render.size(), [&](size_t n) {
+    bool uses_site = false;
+    auto html = renderer.render(plan.jobs[to_render[n]], plan.layouts[to_render[n]], uses_site);
+    used_site[n] = uses_site;
+    if (!html) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(html.error());
+      return;
+    }
+    rendered[n] = std::move(*html);
+  });
+  if (!errors.empty()) {
+    restore();
+    sort_diagnostics(errors);
+    return std::unexpected(std::move(errors));
+  }
+  report.stats.pages_rendered = to_render.size();
+  phase("render");
+
+  // 5. The new output: the previous one with the re-rendered pages, bare documents and
+  //    regenerated feeds, sitemaps and searchdb replaced.
+  auto outputs = std::make_shared<std::map<std::string, OutputFile>>(*st.outputs);
+  uint64_t bytes_total = plan.bytes_total;
+  m_changed.clear();
+  auto put = [&](const std::string& path, OutputFile file) {
+    auto it = outputs->find(path);
+    if (it != outputs->end() && it->second.copy_from.empty()) bytes_total -= it->second.bytes().size();
+    bytes_total += file.bytes().size();
+    uint64_t h = base::content_hash(file.bytes());
+    auto& old = st.output_hash[path];
+    if (old != h || it == outputs->end()) m_changed.push_back(path);
+    old = h;
+    (*outputs)[path] = std::move(file);
+  };
+  for (size_t n = 0; n < to_render.size(); ++n) {
+    size_t i = to_render[n];
+    PageRecord& record = st.pages.at(plan.files[i]);
+    if (record.uses_site != static_cast<bool>(used_site[n])) {
+      record.uses_site = used_site[n];
+      uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
+      if (record.uses_site) { Hasher h; h.add(sig); h.add(plan.site_lists); sig = h.h; }
+      new_signature[i] = sig;
+    }
+    record.signature = new_signature[i];
+    put(plan.files[i], OutputFile::text(std::move(rendered[n]), plan.jobs[i].origin, i >= plan.source_jobs));
+  }
+  for (const auto& e : edits) {
+    const Document& d = site.docs[e.doc];
+    if (d.layout.empty()) put(content::route_to_file(d.path), OutputFile::text(site.body(e.doc).content, "source/" + d.source, false));
+  }
+  for (auto&& f : generate_feeds(site)) put(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
+  for (auto&& f : generate_sitemaps(site)) put(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
+  for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  st.outputs = std::move(outputs);
+  plan.bytes_total = bytes_total;
+  for (auto& e : edits) {
+    CachedDoc& c = st.docs.at(site.docs[e.doc].source);
+    c.stamp = file_stamp(e.abs);
+    c.doc = std::move(e.loaded);
+    c.body = e.body;
+    c.body_key = e.body_key;
+    c.body_valid = true;
+  }
+  phase("generate");
+
+  report.output_dir = m_options.output_dir.empty() ? site_dir / site.config.str("public_dir", "public") : m_options.output_dir;
+  report.valid_until_ms = plan.valid_until_ms;
+  report.stats.posts = site.posts.size();
+  report.stats.pages = site.pages.size();
+  report.stats.files_total = st.outputs->size();
+  report.stats.files_written = m_changed.size();
+  report.stats.bytes_total = bytes_total;
+  report.stats.ms = since_ms(start);
+  sort_diagnostics(report.warnings);
   return report;
 }
 

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +54,12 @@ public:
   struct State;
 
 private:
+  // `rebuild` for an edit that changed only the bodies of existing posts or pages (front matter
+  // byte for byte the same): patches them into the kept plan and renders just the pages showing
+  // them, with the same result as the full rebuild. nullopt when the edit is anything else.
+  std::optional<std::expected<BuildReport, std::vector<base::Diagnostic>>> patch_bodies(
+      const std::vector<std::string>& changed_sources);
+
   BuildOptions m_options;
   std::unique_ptr<State> m_state;
   std::vector<std::string> m_changed;
