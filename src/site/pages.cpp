@@ -360,13 +360,28 @@ Value page_context(const SiteModel& site, const SiteValues& values, const Render
   return Value(std::move(ctx));
 }
 
-void refresh_body_fields(const SiteModel& site, size_t doc_index, const Value& doc_value) {
+void refresh_document_value(const SiteModel& site, size_t doc_index, const Value& doc_value) {
   if (!doc_value.is_object()) return;
-  Object patched = doc_value.as_object();
-  set_body_fields(site, doc_index, patched);
-  patched.set("toc", toc_value(site.body(doc_index)));
+  // the same tags and categories as before, so the shared references can be taken from the old value
+  TaxonomyRefs refs;
+  std::optional<size_t> post_number;
+  if (site.docs[doc_index].is_post()) {
+    auto at = std::find(site.posts.begin(), site.posts.end(), static_cast<uint32_t>(doc_index));
+    if (at != site.posts.end()) {
+      post_number = static_cast<size_t>(at - site.posts.begin());
+      refs.tags.resize(site.taxonomies.tags.size());
+      refs.categories.resize(site.taxonomies.categories.size());
+      const auto& tags = doc_value.get("tags").as_array();
+      const auto& post_tags = site.taxonomies.post_tags[*post_number];
+      for (size_t i = 0; i < post_tags.size() && i < tags.size(); ++i) refs.tags[post_tags[i]] = tags[i];
+      const auto& cats = doc_value.get("categories").as_array();
+      const auto& post_cats = site.taxonomies.post_categories[*post_number];
+      for (size_t i = 0; i < post_cats.size() && i < cats.size(); ++i) refs.categories[post_cats[i]] = cats[i];
+    }
+  }
+  Value fresh = document_value(site, doc_index, post_number, refs);
   // In place, by design: the lists and pages that hold this value share it (see pages.hpp).
-  const_cast<Object&>(doc_value.as_object()) = std::move(patched);
+  const_cast<Object&>(doc_value.as_object()) = fresh.as_object();
 }
 
 } // namespace haven::site

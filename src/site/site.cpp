@@ -304,6 +304,17 @@ struct Prints {
   }
 };
 
+// What pages reading `site.*` may show of every document: titles, paths and dates of posts and
+// pages, and the taxonomy pages with their post counts.
+uint64_t site_lists_hash(const SiteModel& site, const Prints& prints) {
+  Hasher h;
+  for (uint32_t i : site.posts) h.add(prints.nav[i]);
+  for (uint32_t i : site.pages) h.add(prints.nav[i]);
+  for (const auto& t : site.taxonomies.tags) { h.add(t.path); h.add(static_cast<uint64_t>(t.posts.size())); }
+  for (const auto& c : site.taxonomies.categories) { h.add(c.path); h.add(static_cast<uint64_t>(c.posts.size())); }
+  return h.h;
+}
+
 // Renders pages through the theme: the layout (wrapped in layout.njk when the theme has one),
 // then the head additions (generator, KaTeX/mermaid, feed links) and Hexo's external-link filter.
 struct PageRenderer {
@@ -387,7 +398,7 @@ struct Site::State {
   std::vector<std::pair<std::string, OutputFile>> search_files;
 
   // The last full build's plan, kept by `haven serve` (not one-shot builds) so that an edit of
-  // bodies only can be patched in (Site::patch_bodies). Declared after `model`: freed before it.
+  // bodies only can be patched in (Site::patch_documents). Declared after `model`: freed before it.
   struct Plan {
     SiteValues values;
     std::vector<RenderJob> jobs;
@@ -395,6 +406,7 @@ struct Site::State {
     size_t source_jobs = 0;                   // jobs before this index are posts and pages
     std::unique_ptr<Prints> prints;
     uint64_t site_lists = 0;
+    bool any_post_links = false;              // some body uses post_link/post_path
     uint64_t bytes_total = 0;
     double valid_until_ms = INFINITY;
   };
@@ -450,7 +462,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     } else changed_sources.insert(r);
   }
   if (!full && m_state && m_state->plan && changed_templates.empty() && !changed_sources.empty()) {
-    if (auto patched = patch_bodies({changed_sources.begin(), changed_sources.end()})) return std::move(*patched);
+    if (auto patched = patch_documents({changed_sources.begin(), changed_sources.end()})) return std::move(*patched);
   }
   auto next = std::make_unique<State>();
   State* prev = full ? nullptr : m_state.get();
@@ -655,11 +667,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     prints->compute(i, site.docs[i], site.body(i), values.documents[i]);
   });
   const std::vector<uint64_t>& doc_full = prints->full;
-  Hasher site_lists;
-  for (uint32_t i : site.posts) site_lists.add(prints->nav[i]);
-  for (uint32_t i : site.pages) site_lists.add(prints->nav[i]);
-  for (const auto& t : site.taxonomies.tags) { site_lists.add(t.path); site_lists.add(static_cast<uint64_t>(t.posts.size())); }
-  for (const auto& c : site.taxonomies.categories) { site_lists.add(c.path); site_lists.add(static_cast<uint64_t>(c.posts.size())); }
+  const uint64_t site_lists = site_lists_hash(site, *prints);
 
   phase("fingerprints");
 
@@ -699,7 +707,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     bool render = !record || full || all_templates;
     if (record && !render) {
       uint64_t sig = signatures[i];
-      if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists.h); sig = h.h; }
+      if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
       uint64_t old = record->signature;
       render = sig != old;
       for (const auto& t : *record->templates) {
@@ -772,7 +780,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       record = prev->pages.at(file);
     }
     record.signature = signatures[i];
-    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists.h); record.signature = h.h; }
+    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists); record.signature = h.h; }
     next->pages.insert_or_assign(file, std::move(record));
     if (streamed[i]) {
       OutputFile put{nullptr, {}, jobs[i].origin, i >= source_jobs, true};
@@ -946,7 +954,8 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     plan.files = std::move(job_files);
     plan.source_jobs = source_jobs;
     plan.prints = std::move(prints);
-    plan.site_lists = site_lists.h;
+    plan.site_lists = site_lists;
+    plan.any_post_links = std::any_of(site.docs.begin(), site.docs.end(), uses_post_links);
     plan.bytes_total = report.stats.bytes_total;
     plan.valid_until_ms = report.valid_until_ms;
   }
@@ -963,7 +972,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   return report;
 }
 
-std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::vector<std::string>& changed_sources) {
+std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const std::vector<std::string>& changed_sources) {
   auto start = Clock::now();
   auto phase_start = start;
   BuildReport report;
@@ -981,15 +990,16 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
   // Haven's search index is rebuilt by the full path (it shows every post's text)
   if (search::parse_options(site.config.get("haven_search")).enable) return std::nullopt;
 
-  // 1. Each changed file must be an existing published Markdown post or page whose front matter
-  //    (and so title, date, tags, route…) is unchanged; anything else takes the full path.
+  // 1. Each changed file must be an existing published Markdown post or page whose edit leaves
+  //    the site's structure as it was: same kind, date, tags, categories, layout, publication and
+  //    route. Title, other front matter and body may change. Anything else takes the full path.
   struct Edit {
     size_t doc = 0;
     fs::path abs;
     std::shared_ptr<Document> loaded;  // as loaded, before routes (the cache keeps this form)
     std::shared_ptr<const RenderedBody> body;
     uint64_t body_key = 0;
-    Document model_doc;                // the model's document with the new text
+    Document model_doc;                // the document as the model holds it (route assigned)
   };
   std::vector<Edit> edits;
   content::LoadOptions load_options{site.process_zone, site.config.str("timezone"), site.now_ms};
@@ -1012,19 +1022,40 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
     auto loaded = content::load_document(src, site.config, load_options);
     if (!loaded) return std::unexpected(Errors{loaded.error()});
     auto same_number = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
-    if (loaded->body_offset != before.body_offset || loaded->title != before.title ||
-        !same_number(loaded->date_ms, before.date_ms) ||
-        std::string_view(loaded->text).substr(0, loaded->body_offset) != std::string_view(before.text).substr(0, before.body_offset)) {
-      return std::nullopt;
-    }
+    auto front = [](const Document& d, const char* key) { return d.front.get(key); };
+    bool same_shape = loaded->kind == before.kind && loaded->draft == before.draft &&
+                      same_number(loaded->date_ms, before.date_ms) && loaded->tags == before.tags &&
+                      loaded->categories == before.categories && loaded->layout == before.layout &&
+                      loaded->published == before.published && front(*loaded, "published") == front(before, "published") &&
+                      loaded->permalink_override == before.permalink_override &&
+                      front(*loaded, "abbrlink") == front(before, "abbrlink") &&
+                      // an abbrlink computed from the title changes with it
+                      (loaded->title == before.title || front(*loaded, "abbrlink").truthy());
+    if (!same_shape) return std::nullopt;
     Edit e;
     e.doc = k;
     e.abs = abs;
-    e.model_doc = site.docs[k];
-    e.model_doc.text = loaded->text;
-    e.model_doc.updated_ms = loaded->updated_ms;
+    e.model_doc = *loaded;
+    e.model_doc.published = site.docs[k].published;
+    e.model_doc.abbrlink = site.docs[k].abbrlink;
+    auto path = content::compute_path(e.model_doc, site.config, load_options);
+    if (!path || *path != site.docs[k].path) return std::nullopt;
+    e.model_doc.path = std::move(*path);
     e.loaded = std::make_shared<Document>(std::move(*loaded));
     edits.push_back(std::move(e));
+  }
+  // post_link targets are found by slug and title: a new title changes the bodies linking to it
+  {
+    Hasher links;
+    for (size_t i = 0; i < site.docs.size(); ++i) {
+      const Document* d = &site.docs[i];
+      for (const auto& e : edits) if (e.doc == i) d = &e.model_doc;
+      if (!d->is_post()) continue;
+      links.add(d->slug);
+      links.add(d->title);
+      links.add(d->path);
+    }
+    if (std::to_string(links.h) != st.links_signature && plan.any_post_links) return std::nullopt;
   }
   phase("load");
 
@@ -1049,32 +1080,46 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
   report.stats.bodies_rendered = edits.size();
   phase("markdown");
 
-  // 3. Swap the new documents and bodies into the model and its values (undone on failure).
+  // 3. Swap the new documents and bodies into the model and its values (undone on failure). The
+  //    newer and older posts show an edited post's title as prev/next: their values are redone.
   struct Undo {
     size_t doc;
     Document doc_before;
     std::shared_ptr<const RenderedBody> body_before;
   };
   std::vector<Undo> undo;
+  std::set<size_t> redo;  // documents whose value is rebuilt
   for (auto& e : edits) {
     undo.push_back({e.doc, std::move(site.docs[e.doc]), site.bodies[e.doc]});
     site.docs[e.doc] = std::move(e.model_doc);
     site.bodies[e.doc] = e.body;
-    refresh_body_fields(site, e.doc, plan.values.documents[e.doc]);
-    plan.prints->compute(e.doc, site.docs[e.doc], site.body(e.doc), plan.values.documents[e.doc]);
+    redo.insert(e.doc);
+    auto at = std::find(site.posts.begin(), site.posts.end(), static_cast<uint32_t>(e.doc));
+    if (at != site.posts.end()) {
+      if (at != site.posts.begin()) redo.insert(*(at - 1));
+      if (at + 1 != site.posts.end()) redo.insert(*(at + 1));
+    }
   }
+  auto refresh = [&] {
+    for (size_t i : redo) {
+      refresh_document_value(site, i, plan.values.documents[i]);
+      plan.prints->compute(i, site.docs[i], site.body(i), plan.values.documents[i]);
+    }
+  };
+  refresh();
   auto restore = [&] {
     for (auto& u : undo) {
       site.docs[u.doc] = std::move(u.doc_before);
       site.bodies[u.doc] = u.body_before;
-      refresh_body_fields(site, u.doc, plan.values.documents[u.doc]);
-      plan.prints->compute(u.doc, site.docs[u.doc], site.body(u.doc), plan.values.documents[u.doc]);
     }
+    refresh();
   };
+  const uint64_t site_lists = site_lists_hash(site, *plan.prints);
+  const bool lists_changed = site_lists != plan.site_lists;
 
   // 4. The pages showing an edited document whose signature changed.
   std::unordered_set<const void*> edited;
-  for (const auto& e : edits) edited.insert(plan.values.documents[e.doc].identity());
+  for (size_t i : redo) edited.insert(plan.values.documents[i].identity());
   auto shows_edit = [&](const RenderJob& job) {
     if (job.is_source) return edited.count(job.page.identity()) > 0;
     const Value* posts = job.page.as_object().find("posts");
@@ -1085,10 +1130,10 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
   std::vector<size_t> to_render;
   std::vector<uint64_t> new_signature(plan.jobs.size());
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
-    if (!shows_edit(plan.jobs[i])) continue;
     const PageRecord& record = st.pages.at(plan.files[i]);
+    if (!shows_edit(plan.jobs[i]) && !(lists_changed && record.uses_site)) continue;
     uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
-    if (record.uses_site) { Hasher h; h.add(sig); h.add(plan.site_lists); sig = h.h; }
+    if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
     new_signature[i] = sig;
     if (sig == record.signature) continue;
     if (std::count(plan.files.begin(), plan.files.end(), plan.files[i]) != 1) {  // two jobs, one path
@@ -1144,7 +1189,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
     if (record.uses_site != static_cast<bool>(used_site[n])) {
       record.uses_site = used_site[n];
       uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
-      if (record.uses_site) { Hasher h; h.add(sig); h.add(plan.site_lists); sig = h.h; }
+      if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
       new_signature[i] = sig;
     }
     record.signature = new_signature[i];
@@ -1159,6 +1204,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_bodies(const std::
   for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
   st.outputs = std::move(outputs);
   plan.bytes_total = bytes_total;
+  plan.site_lists = site_lists;
   for (auto& e : edits) {
     CachedDoc& c = st.docs.at(site.docs[e.doc].source);
     c.stamp = file_stamp(e.abs);

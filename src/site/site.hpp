@@ -54,10 +54,11 @@ public:
   struct State;
 
 private:
-  // `rebuild` for an edit that changed only the bodies of existing posts or pages (front matter
-  // byte for byte the same): patches them into the kept plan and renders just the pages showing
-  // them, with the same result as the full rebuild. nullopt when the edit is anything else.
-  std::optional<std::expected<BuildReport, std::vector<base::Diagnostic>>> patch_bodies(
+  // `rebuild` for edits of existing posts or pages that leave the site's structure as it was (same
+  // date, tags, categories, layout, route; title, other front matter and body may change):
+  // patches them into the kept plan and renders just the pages whose signature changed, with the
+  // same result as the full rebuild. nullopt when the edit is anything else.
+  std::optional<std::expected<BuildReport, std::vector<base::Diagnostic>>> patch_documents(
       const std::vector<std::string>& changed_sources);
 
   BuildOptions m_options;

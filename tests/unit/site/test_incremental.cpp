@@ -102,9 +102,39 @@ TEST_F(IncrementalTest, BodyEditOfAPostWithoutExcerptRendersTheListsShowingIt) {
   expect_same_as_fresh_build(s);
 }
 
-TEST_F(IncrementalTest, FrontMatterEditTakesTheFullPath) {
+TEST_F(IncrementalTest, TitleEditIsPatchedWithTheListsAndNeighboursShowingIt) {
+  for (int i = 1; i <= 5; ++i) edit(post(i), "\n---\n", fmt::format("\nabbrlink: {}\n---\n", 100 + i));
   Site s(options());
   ASSERT_TRUE(s.build());
+  edit(post(3), "title: 文章 3", "title: 改名的文章");
+  auto r = s.rebuild({post(3)});
+  ASSERT_TRUE(r) << describe(r.error());
+  EXPECT_FALSE(took_full_path(*r));
+  EXPECT_GT(r->stats.pages_rendered, 3u);  // its page, both neighbours (prev/next), the lists
+  EXPECT_NE(s.outputs().at("2024/01/04/p4/index.html").bytes().find("改名的文章"), std::string::npos);
+  expect_same_as_fresh_build(s);
+}
+
+TEST_F(IncrementalTest, TitleEditOfAPostLinkTargetRendersTheLinkingBody) {
+  for (int i = 1; i <= 5; ++i) edit(post(i), "\n---\n", fmt::format("\nabbrlink: {}\n---\n", 100 + i));
+  edit(post(1), "正文 1", "正文 1，见 {% post_link p2 %}");
+  Site s(options());
+  ASSERT_TRUE(s.build());
+  edit(post(2), "title: 文章 2", "title: 链接的目标");
+  auto r = s.rebuild({post(2)});
+  ASSERT_TRUE(r) << describe(r.error());
+  EXPECT_NE(s.outputs().at("2024/01/01/p1/index.html").bytes().find("链接的目标"), std::string::npos);
+  expect_same_as_fresh_build(s);
+}
+
+TEST_F(IncrementalTest, TagOrTitleEditWithAComputedAbbrlinkTakesTheFullPath) {
+  Site s(options());
+  ASSERT_TRUE(s.build());
+  edit(post(1), "tags: [t1, common]", "tags: [t1]");
+  auto tags = s.rebuild({post(1)});
+  ASSERT_TRUE(tags) << describe(tags.error());
+  EXPECT_TRUE(took_full_path(*tags));
+  expect_same_as_fresh_build(s);
   edit(post(2), "title: 文章 2", "title: 新标题");
   auto r = s.rebuild({post(2)});
   ASSERT_TRUE(r) << describe(r.error());
