@@ -194,6 +194,17 @@ uint64_t file_stamp(const fs::path& path) {
   return h.h;
 }
 
+// `path` (absolute) relative to `dir`, also when one of them is reached through a symlink (the
+// watcher reports real paths; the site folder may be given as a relative or linked path).
+fs::path relative_to(const fs::path& path, const fs::path& dir) {
+  fs::path rel = path.lexically_relative(fs::absolute(dir));
+  if (!rel.empty() && *rel.begin() != "..") return rel;
+  std::error_code ec;
+  fs::path real_dir = fs::weakly_canonical(fs::absolute(dir), ec);
+  fs::path real = fs::weakly_canonical(path, ec);
+  return real.lexically_relative(real_dir);
+}
+
 bool is_config_file(const fs::path& rel) {
   std::string name = rel.filename().string();
   return rel.parent_path().empty() && name.starts_with("_config") && (name.ends_with(".yml") || name.ends_with(".yaml"));
@@ -451,7 +462,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   std::set<std::string> changed_templates;
   std::set<std::string> changed_sources;
   for (const auto& p : changed_paths) {
-    fs::path rel = p.is_absolute() ? p.lexically_relative(site_dir) : p;
+    fs::path rel = p.is_absolute() ? relative_to(p, site_dir) : p;
     std::string r = rel.generic_string();
     if (is_config_file(rel)) full = true;
     else if (r.starts_with("themes/")) {
@@ -1130,8 +1141,10 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
   std::vector<size_t> to_render;
   std::vector<uint64_t> new_signature(plan.jobs.size());
   for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    bool shows = shows_edit(plan.jobs[i]);
+    if (!shows && !lists_changed) continue;
     const PageRecord& record = st.pages.at(plan.files[i]);
-    if (!shows_edit(plan.jobs[i]) && !(lists_changed && record.uses_site)) continue;
+    if (!shows && !record.uses_site) continue;
     uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
     if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
     new_signature[i] = sig;
@@ -1195,6 +1208,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
     record.signature = new_signature[i];
     put(plan.files[i], OutputFile::text(std::move(rendered[n]), plan.jobs[i].origin, i >= plan.source_jobs));
   }
+  phase("outputs");
   for (const auto& e : edits) {
     const Document& d = site.docs[e.doc];
     if (d.layout.empty()) put(content::route_to_file(d.path), OutputFile::text(site.body(e.doc).content, "source/" + d.source, false));
