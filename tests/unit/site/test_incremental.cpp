@@ -172,6 +172,21 @@ TEST_F(IncrementalTest, SearchIndexOnTakesTheFullPath) {
   expect_same_as_fresh_build(s);
 }
 
+TEST_F(IncrementalTest, ChangedPathsAreFoundThroughASymlinkedSiteFolder) {
+  // the watcher reports real paths; the site may have been opened through a link
+  TempDir links;
+  fs::create_directory_symlink(dir(), links.path() / "blog");
+  site::BuildOptions o = options();
+  o.site_dir = links.path() / "blog";
+  Site s(o);
+  ASSERT_TRUE(s.build());
+  edit(post(3), "正文 3", "改过的正文 3");
+  auto r = s.rebuild({fs::canonical(post(3))});
+  ASSERT_TRUE(r) << describe(r.error());
+  EXPECT_FALSE(took_full_path(*r));
+  EXPECT_EQ(r->stats.bodies_rendered, 1u);
+}
+
 TEST_F(IncrementalTest, AFailedPatchKeepsTheLastGoodSiteAndRecovers) {
   Site s(options());
   ASSERT_TRUE(s.build());
