@@ -112,6 +112,15 @@ size_t find_fast(std::string_view hay, std::string_view needle, size_t from = 0)
   return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : std::string_view::npos;
 }
 
+// Whether some `href="…"` is absolute (http:, https: or //): one pass over the page.
+bool has_absolute_link(std::string_view html) {
+  for (size_t at = find_fast(html, "href=\""); at != std::string_view::npos; at = find_fast(html, "href=\"", at + 6)) {
+    std::string_view url = html.substr(at + 6, 5);
+    if (url.starts_with("http") || url.starts_with("//")) return true;
+  }
+  return false;
+}
+
 // Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
 void inject_head(std::string& html, std::string_view snippet) {
   auto pos = find_fast(html, "</head>");
@@ -123,7 +132,7 @@ void inject_head(std::string& html, std::string_view snippet) {
 void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
   if (!cfg.flag("external_link.enable", true) || cfg.str("external_link.field", "site") != "site") return;
   // only absolute links can be external: most pages have none, and are left as they are
-  if (find_fast(html, "href=\"http") == std::string::npos && find_fast(html, "href=\"//") == std::string::npos) return;
+  if (!has_absolute_link(html)) return;
   auto host_of = [](std::string_view u) -> std::string {
     auto p = u.find("//");
     if (p == std::string_view::npos) return {};
@@ -364,7 +373,9 @@ struct PageRenderer {
         if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
       }
     }
-    if (has_feed && find_fast(page, "application/atom+xml") == std::string::npos) {
+    // a theme that links its feed itself does so in the head
+    std::string_view head_part = std::string_view(page).substr(0, find_fast(page, "</head>"));
+    if (has_feed && find_fast(head_part, "application/atom+xml") == std::string::npos) {
       for (const auto& [path, mime] : feeds) {
         head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
                             text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
