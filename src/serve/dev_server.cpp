@@ -231,7 +231,10 @@ BuildEvent DevServer::rebuild(const std::vector<fs::path>& changed) {
   const auto& paths = m.site.changed_outputs();
   bool css_only = !paths.empty() && std::all_of(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".css"); });
   std::string list = "[";
-  for (size_t i = 0; i < paths.size(); ++i) list += (i ? "," : "") + text::json_quote(m.url_root + paths[i]);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (i) list += ',';
+    list += text::json_quote(m.url_root + paths[i]);
+  }
   list += "]";
   m.events.publish("reload", fmt::format("{{\"css_only\":{},\"paths\":{}}}", css_only ? "true" : "false", list));
   event.summary = fmt::format("rebuilt in {:.0f} ms: {} pages rendered, {} files changed", report->stats.ms,
@@ -337,6 +340,9 @@ base::Result<void> DevServer::run(const std::function<void(const std::string&)>&
   m.on_build = on_build;
   // Each open page holds one connection for its event stream: give the pool room for many.
   m.server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm holds the
+  // body until the client's delayed ACK (~40 ms on Linux), on every response.
+  m.server.set_tcp_nodelay(true);
   m.server.Get("/__haven/live.js", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-cache");
     res.set_content(std::string(k_live_reload_js), "text/javascript; charset=utf-8");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 
 #include "base/hash.hpp"
@@ -249,9 +250,11 @@ std::vector<GeneratedFile> generate_sitemaps(const SiteModel& site) {
       for (const auto& e : entries) o += e.loc + "\n";
     } else {
       o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+      o.reserve(entries.size() * 160);
       for (const auto& e : entries) {
-        o += fmt::format("  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n    <changefreq>{}</changefreq>\n    <priority>{}</priority>\n  </url>\n",
-                         e.loc, e.lastmod, e.freq, e.priority);
+        fmt::format_to(std::back_inserter(o),
+                       "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n    <changefreq>{}</changefreq>\n    <priority>{}</priority>\n  </url>\n",
+                       e.loc, e.lastmod, e.freq, e.priority);
       }
       o += "</urlset>\n";
     }

@@ -1,5 +1,6 @@
 #include "site/pages.hpp"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -67,6 +68,37 @@ struct TaxonomyRefs {
   std::vector<Value> tags, categories;
 };
 
+// The fields of a document value that come from its body and file (not its front matter):
+// updated, content, excerpt and more (toc: toc_value). The body's strings are shared with the rendered body,
+// not copied (they are most of a site's memory): an aliasing pointer keeps the body alive as long
+// as the value.
+void set_body_fields(const SiteModel& site, size_t doc_index, Object& o) {
+  const Document& doc = site.docs[doc_index];
+  const RenderedBody& body = site.body(doc_index);
+  o.set("updated", date_value(doc.updated_ms));
+  const auto& owner = site.bodies[doc_index];
+  auto body_string = [&](const std::string& s) {
+    return owner ? Value(std::shared_ptr<const std::string>(owner, &s), true) : Value::safe(s);
+  };
+  o.set("content", body_string(body.content));
+  o.set("excerpt", body_string(body.excerpt));
+  o.set("more", body_string(body.more));
+}
+
+// `page.toc`: the body's headings as {level, id, text}.
+Value toc_value(const RenderedBody& body) {
+  Array toc;
+  for (const auto& h : body.headings) {
+    Object entry;
+    entry.reserve(3);
+    entry.set("level", Value(h.level));
+    entry.set("id", Value(h.id));
+    entry.set("text", Value(h.text));
+    toc.push_back(Value(std::move(entry)));
+  }
+  return Value(std::move(toc));
+}
+
 Value document_value(const SiteModel& site, size_t doc_index, std::optional<size_t> post_number,
                      const TaxonomyRefs& refs) {
   const Document& doc = site.docs[doc_index];
@@ -75,16 +107,7 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   o.reserve(o.size() + 26);  // the fields below: one allocation, no growth slack
   o.set("title", Value(doc.title));
   o.set("date", date_value(doc.date_ms));
-  o.set("updated", date_value(doc.updated_ms));
-  // the body's strings are shared with the rendered body, not copied (they are most of a site's
-  // memory): an aliasing pointer keeps the body alive as long as the value
-  const auto& owner = site.bodies[doc_index];
-  auto body_string = [&](const std::string& s) {
-    return owner ? Value(std::shared_ptr<const std::string>(owner, &s), true) : Value::safe(s);
-  };
-  o.set("content", body_string(body.content));
-  o.set("excerpt", body_string(body.excerpt));
-  o.set("more", body_string(body.more));
+  set_body_fields(site, doc_index, o);  // updated, content, excerpt, more
   o.set("source", Value(doc.source));
   o.set("full_source", Value(doc.file.string()));
   o.set("path", Value(doc.path));
@@ -101,16 +124,7 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   } else {
     o.set("__page", Value(true));
   }
-  Array toc;
-  for (const auto& h : body.headings) {
-    Object entry;
-    entry.reserve(3);
-    entry.set("level", Value(h.level));
-    entry.set("id", Value(h.id));
-    entry.set("text", Value(h.text));
-    toc.push_back(Value(std::move(entry)));
-  }
-  o.set("toc", Value(std::move(toc)));
+  o.set("toc", toc_value(body));
   Array tags, categories;
   if (post_number) {
     size_t p = *post_number;
@@ -267,7 +281,7 @@ std::vector<RenderJob> list_jobs(const SiteModel& site, const SiteValues& values
       months[{c.year, c.month}].push_back(p);
       days[{c.year, c.month, c.day}].push_back(p);
     }
-    auto two = [](int v) { return (v < 10 ? "0" : "") + std::to_string(v); };
+    auto two = [](int v) { return fmt::format("{:02}", v); };
     for (const auto& [year, posts] : years) {
       Object extra = archive_extra;
       extra.set("year", Value(year));
@@ -344,6 +358,30 @@ Value page_context(const SiteModel& site, const SiteValues& values, const Render
   ctx.set("path", Value(job.route));
   ctx.set("url", Value(site.full_url(job.route)));
   return Value(std::move(ctx));
+}
+
+void refresh_document_value(const SiteModel& site, size_t doc_index, const Value& doc_value) {
+  if (!doc_value.is_object()) return;
+  // the same tags and categories as before, so the shared references can be taken from the old value
+  TaxonomyRefs refs;
+  std::optional<size_t> post_number;
+  if (site.docs[doc_index].is_post()) {
+    auto at = std::find(site.posts.begin(), site.posts.end(), static_cast<uint32_t>(doc_index));
+    if (at != site.posts.end()) {
+      post_number = static_cast<size_t>(at - site.posts.begin());
+      refs.tags.resize(site.taxonomies.tags.size());
+      refs.categories.resize(site.taxonomies.categories.size());
+      const auto& tags = doc_value.get("tags").as_array();
+      const auto& post_tags = site.taxonomies.post_tags[*post_number];
+      for (size_t i = 0; i < post_tags.size() && i < tags.size(); ++i) refs.tags[post_tags[i]] = tags[i];
+      const auto& cats = doc_value.get("categories").as_array();
+      const auto& post_cats = site.taxonomies.post_categories[*post_number];
+      for (size_t i = 0; i < post_cats.size() && i < cats.size(); ++i) refs.categories[post_cats[i]] = cats[i];
+    }
+  }
+  Value fresh = document_value(site, doc_index, post_number, refs);
+  // In place, by design: the lists and pages that hold this value share it (see pages.hpp).
+  const_cast<Object&>(doc_value.as_object()) = fresh.as_object();
 }
 
 } // namespace haven::site

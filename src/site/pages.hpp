@@ -36,6 +36,13 @@ std::vector<RenderJob> document_jobs(const SiteModel& site, const SiteValues& va
 // Index, archive, tag and category pages with Hexo's pagination.
 std::vector<RenderJob> list_jobs(const SiteModel& site, const SiteValues& values);
 
+// Rebuilds the whole value of document `doc_index` (front matter, title, body, neighbours' titles)
+// from the model, *in place*: every list and page holding that value sees the change at once.
+// Its tags and categories must be the same as when the value was built (their shared references
+// are reused). Only for `haven serve`'s edit patch (Site::rebuild), on the thread that owns the
+// values, while nothing renders.
+void refresh_document_value(const SiteModel& site, size_t doc_index, const base::Value& doc_value);
+
 // The whole template context of a job.
 base::Value page_context(const SiteModel& site, const SiteValues& values, const RenderJob& job);
 

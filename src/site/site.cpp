@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "assets/assets.hpp"
 #include "base/fs.hpp"
@@ -58,7 +59,11 @@ void write_json(std::string& out, const Value& v) {
   case Value::Kind::Null: out += "null"; break;
   case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
   case Value::Kind::Number: out += base::format_number(v.as_number()); break;
-  case Value::Kind::Date: out += "\"" + base::format_iso_utc(v.as_date_ms()) + "\""; break;
+  case Value::Kind::Date:
+    out += '"';
+    out += base::format_iso_utc(v.as_date_ms());
+    out += '"';
+    break;
   case Value::Kind::String: {
     out += '"';
     for (unsigned char c : v.as_string()) {
@@ -107,6 +112,15 @@ size_t find_fast(std::string_view hay, std::string_view needle, size_t from = 0)
   return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : std::string_view::npos;
 }
 
+// Whether some `href="…"` is absolute (http:, https: or //): one pass over the page.
+bool has_absolute_link(std::string_view html) {
+  for (size_t at = find_fast(html, "href=\""); at != std::string_view::npos; at = find_fast(html, "href=\"", at + 6)) {
+    std::string_view url = html.substr(at + 6, 5);
+    if (url.starts_with("http") || url.starts_with("//")) return true;
+  }
+  return false;
+}
+
 // Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
 void inject_head(std::string& html, std::string_view snippet) {
   auto pos = find_fast(html, "</head>");
@@ -118,7 +132,7 @@ void inject_head(std::string& html, std::string_view snippet) {
 void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
   if (!cfg.flag("external_link.enable", true) || cfg.str("external_link.field", "site") != "site") return;
   // only absolute links can be external: most pages have none, and are left as they are
-  if (find_fast(html, "href=\"http") == std::string::npos && find_fast(html, "href=\"//") == std::string::npos) return;
+  if (!has_absolute_link(html)) return;
   auto host_of = [](std::string_view u) -> std::string {
     auto p = u.find("//");
     if (p == std::string_view::npos) return {};
@@ -189,10 +203,229 @@ uint64_t file_stamp(const fs::path& path) {
   return h.h;
 }
 
+// `path` (absolute) relative to `dir`, also when one of them is reached through a symlink (the
+// watcher reports real paths; the site folder may be given as a relative or linked path).
+fs::path relative_to(const fs::path& path, const fs::path& dir) {
+  fs::path rel = path.lexically_relative(fs::absolute(dir));
+  if (!rel.empty() && *rel.begin() != "..") return rel;
+  std::error_code ec;
+  fs::path real_dir = fs::weakly_canonical(fs::absolute(dir), ec);
+  fs::path real = fs::weakly_canonical(path, ec);
+  return real.lexically_relative(real_dir);
+}
+
 bool is_config_file(const fs::path& rel) {
   std::string name = rel.filename().string();
   return rel.parent_path().empty() && name.starts_with("_config") && (name.ends_with(".yml") || name.ends_with(".yaml"));
 }
+
+// Whether a body links to other posts by slug or title (so its HTML depends on theirs).
+bool uses_post_links(const Document& d) {
+  return d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
+}
+
+// What a rendered body depends on besides the files it includes: text, route, and the link
+// targets when it uses post_link.
+Hasher body_key(const Document& d, std::string_view links_signature) {
+  Hasher key;
+  key.add(d.text);
+  key.add(d.path);
+  if (uses_post_links(d)) key.add(links_signature);
+  return key;
+}
+
+// A document's body as HTML: Markdown rendered (tag plugins, highlighting, math), HTML sources as
+// they are, YAML pages empty (they are written as JSON); `cjk_spacing` spaces CJK and Latin.
+base::Result<RenderedBody> render_document_body(const Document& d, const BodyContext& ctx, bool cjk_spacing,
+                                                Errors& warnings) {
+  std::string ext = d.file.extension().string();
+  RenderedBody body;
+  if (ext == ".yml" || ext == ".yaml") return body;
+  if (ext == ".html" || ext == ".htm") {
+    body.content = std::string(d.body());
+    body.more = body.content;
+    return body;
+  }
+  auto rendered = render_body(d, ctx, warnings);
+  if (!rendered) return std::unexpected(rendered.error());
+  body = std::move(*rendered);
+  if (cjk_spacing) {
+    body.content = space_cjk_latin(body.content);
+    body.excerpt = space_cjk_latin(body.excerpt);
+    body.more = space_cjk_latin(body.more);
+  }
+  return body;
+}
+
+// Fingerprints of what pages can show of each document, for deciding what to render again.
+// full: everything a post's own page shows; list: what list pages show of a post (its excerpt,
+// or its content when it has none, as Hexo themes do); nav: title, path and date; counts: the
+// post counts of its tags and categories (shown beside them).
+struct Prints {
+  std::vector<uint64_t> full, list, nav, counts;
+  std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
+
+  void resize(size_t n) { full.resize(n); list.resize(n); nav.resize(n); counts.resize(n); }
+
+  // Computes the four fingerprints of document `i` from its model entry, body and value.
+  void compute(size_t i, const Document& d, const RenderedBody& b, const Value& v) {
+    Hasher c;
+    for (const auto& t : v.get("tags").as_array()) c.add(t.get("length").as_number());
+    for (const auto& cat : v.get("categories").as_array()) c.add(cat.get("length").as_number());
+    counts[i] = c.h;
+    Hasher n;
+    n.add(d.title);
+    n.add(d.path);
+    n.add(d.date_ms);
+    nav[i] = n.h;
+    Hasher meta;  // everything but the body: front matter, date, abbrlink
+    meta.add(n.h);
+    meta.add(std::string_view(d.text).substr(0, d.body_offset));
+    meta.add(d.abbrlink);
+    Hasher f;
+    f.add(meta.h);
+    f.add(d.updated_ms);
+    f.add(b.content);
+    full[i] = f.h;
+    // Lists ignore an `updated` that only reflects the file's mtime: every save would otherwise
+    // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
+    Hasher l;
+    l.add(meta.h);
+    l.add(b.excerpt.empty() ? b.content : b.excerpt);
+    list[i] = l.h;
+  }
+
+  // A job's signature: its route, layout, and the fingerprints of the documents it shows.
+  uint64_t signature(const RenderJob& job, const std::string& layout) const {
+    Hasher h;
+    h.add(job.route);
+    h.add(layout);
+    auto add_doc = [&](const Value& v, bool own_page) {
+      auto it = doc_of_value.find(v.identity());
+      if (it == doc_of_value.end()) return;
+      h.add(own_page ? full[it->second] : list[it->second]);
+      h.add(counts[it->second]);
+    };
+    if (job.is_source) {
+      add_doc(job.page, true);
+      if (auto p = job.page.get("prev"); p.is_object()) { h.add(p.get("title").to_string()); h.add(p.get("path").to_string()); }
+      if (auto n = job.page.get("next"); n.is_object()) { h.add(n.get("title").to_string()); h.add(n.get("path").to_string()); }
+    } else {
+      for (const auto& [k, v] : job.page.as_object()) {
+        if (k == "posts") {
+          for (const auto& p : v.as_array()) add_doc(p, false);
+        } else {
+          h.add(k);
+          h.add(v.to_string());
+        }
+      }
+    }
+    return h.h;
+  }
+};
+
+// Haven's own search index (src/search, config `haven_search:`) of the published posts, through
+// the kept Indexer: only posts whose inputs changed are tokenized and compressed again.
+std::vector<search::File> search_files(const SiteModel& site, const std::vector<uint64_t>& doc_full,
+                                       search::Indexer& indexer, const search::Options& so) {
+  // a post's key: everything its search::Document below is made of. doc_full already covers
+  // the body HTML (the text and headings come from it), title, path and date; hashing it again
+  // would cost more than the rest of an incremental index update.
+  auto key_of = [&](size_t i) {
+    const Document& d = site.post(i);
+    const RenderedBody& b = site.post_body(i);
+    Hasher h;
+    h.add(doc_full[site.posts[i]]);
+    h.add(site.urls.root);
+    h.add(d.path);
+    h.add(d.title);
+    h.add(d.date_ms);
+    h.add(static_cast<uint64_t>(b.headings.size()));
+    for (const auto& hd : b.headings) h.add(hd.text);
+    h.add(static_cast<uint64_t>(site.taxonomies.post_tags[i].size()));
+    for (uint32_t t : site.taxonomies.post_tags[i]) h.add(site.taxonomies.tags[t].name);
+    h.add(static_cast<uint64_t>(site.taxonomies.post_categories[i].size()));
+    for (uint32_t c : site.taxonomies.post_categories[i]) h.add(site.taxonomies.categories[c].name);
+    return h.h;
+  };
+  auto doc_of = [&](size_t i) {
+    const Document& d = site.post(i);
+    const RenderedBody& b = site.post_body(i);
+    search::Document s;
+    s.url = text::encode_uri(site.urls.root + d.path);
+    s.title = d.title;
+    for (const auto& h : b.headings) s.headings.push_back(h.text);
+    s.text = search::html_to_text(b.content);
+    for (uint32_t t : site.taxonomies.post_tags[i]) s.tags.push_back(site.taxonomies.tags[t].name);
+    for (uint32_t c : site.taxonomies.post_categories[i]) s.categories.push_back(site.taxonomies.categories[c].name);
+    s.date_ms = d.date_ms;
+    return s;
+  };
+  return indexer.update(site.posts.size(), key_of, doc_of, so);
+}
+
+// What pages reading `site.*` may show of every document: titles, paths and dates of posts and
+// pages, and the taxonomy pages with their post counts.
+uint64_t site_lists_hash(const SiteModel& site, const Prints& prints) {
+  Hasher h;
+  for (uint32_t i : site.posts) h.add(prints.nav[i]);
+  for (uint32_t i : site.pages) h.add(prints.nav[i]);
+  for (const auto& t : site.taxonomies.tags) { h.add(t.path); h.add(static_cast<uint64_t>(t.posts.size())); }
+  for (const auto& c : site.taxonomies.categories) { h.add(c.path); h.add(static_cast<uint64_t>(c.posts.size())); }
+  return h.h;
+}
+
+// Renders pages through the theme: the layout (wrapped in layout.njk when the theme has one),
+// then the head additions (generator, KaTeX/mermaid, feed links) and Hexo's external-link filter.
+struct PageRenderer {
+  const SiteModel& site;
+  const SiteValues& values;
+  const Theme& theme;
+  const Prints& prints;
+  std::string head_extra;
+  std::vector<std::pair<std::string, std::string>> feeds;
+  bool has_feed = false;
+
+  PageRenderer(const SiteModel& s, const SiteValues& v, const Theme& t, const Prints& p)
+      : site(s), values(v), theme(t), prints(p), feeds(feed_links(s.config)) {
+    if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
+    has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
+  }
+
+  // The page's HTML; `used_site` says whether the templates read `site.*`. Thread-safe.
+  base::Result<std::string> render(const RenderJob& job, const std::string& layout, bool& used_site) const {
+    Value ctx = page_context(site, values, job);
+    RenderTracking tracking;
+    auto html = theme.engine->render(layout, ctx);
+    if (html && theme.engine->has_template("layout.njk") && layout != "layout.njk") {
+      base::Object wrapped = ctx.as_object();
+      wrapped.set("body", Value::safe(std::move(*html)));
+      html = theme.engine->render("layout.njk", Value(std::move(wrapped)));
+    }
+    used_site = tracking.site_read();
+    if (!html) return std::unexpected(html.error());
+    std::string page = std::move(*html);
+    std::string head = head_extra;
+    if (job.is_source) {
+      auto it = prints.doc_of_value.find(job.page.identity());
+      if (it != prints.doc_of_value.end()) {
+        const RenderedBody& b = site.body(it->second);
+        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
+      }
+    }
+    // a theme that links its feed itself does so in the head
+    std::string_view head_part = std::string_view(page).substr(0, find_fast(page, "</head>"));
+    if (has_feed && find_fast(head_part, "application/atom+xml") == std::string::npos) {
+      for (const auto& [path, mime] : feeds) {
+        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
+                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
+      }
+    }
+    inject_head(page, head);
+    mark_external_links(page, site.config);
+    return page;
+  }
+};
 
 } // namespace
 
@@ -226,6 +459,21 @@ struct Site::State {
   // Haven's search index with its caches (per post and per shard), shared by consecutive states:
   // a rebuild tokenizes and compresses only what changed (src/search/index.hpp)
   std::shared_ptr<search::Indexer> search;
+
+  // The last full build's plan, kept by `haven serve` (not one-shot builds) so that an edit that
+  // keeps the site's structure can be patched in (Site::patch_documents). Declared after `model`: freed before it.
+  struct Plan {
+    SiteValues values;
+    std::vector<RenderJob> jobs;
+    std::vector<std::string> layouts, files;  // per job
+    size_t source_jobs = 0;                   // jobs before this index are posts and pages
+    std::unique_ptr<Prints> prints;
+    uint64_t site_lists = 0;
+    bool any_post_links = false;              // some body uses post_link/post_path
+    uint64_t bytes_total = 0;
+    double valid_until_ms = INFINITY;
+  };
+  std::unique_ptr<Plan> plan;
 };
 
 Site::Site(BuildOptions options) : m_options(std::move(options)) {}
@@ -266,7 +514,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   std::set<std::string> changed_templates;
   std::set<std::string> changed_sources;
   for (const auto& p : changed_paths) {
-    fs::path rel = p.is_absolute() ? p.lexically_relative(site_dir) : p;
+    fs::path rel = p.is_absolute() ? relative_to(p, site_dir) : p;
     std::string r = rel.generic_string();
     if (is_config_file(rel)) full = true;
     else if (r.starts_with("themes/")) {
@@ -275,6 +523,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       else if (r.find("/source/") == std::string::npos) changed_templates.insert("*");  // languages, theme config
       // theme source/ files are assets: copied again below, no page changes
     } else changed_sources.insert(r);
+  }
+  if (!full && m_state && m_state->plan && changed_templates.empty() && !changed_sources.empty()) {
+    if (auto patched = patch_documents({changed_sources.begin(), changed_sources.end()})) return std::move(*patched);
   }
   auto next = std::make_unique<State>();
   State* prev = full ? nullptr : m_state.get();
@@ -416,11 +667,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
     const Document& d = site.docs[i];
     if (!d.published) return;
-    Hasher key;
-    key.add(d.text);
-    key.add(d.path);
-    bool uses_links = d.text.find("post_link") != std::string::npos || d.text.find("post_path") != std::string::npos;
-    if (uses_links) key.add(next->links_signature);
+    Hasher key = body_key(d, next->links_signature);
     CachedDoc& c = fresh[i];
     // files the body pulled in (include_code) count as inputs too
     if (c.body) {
@@ -430,27 +677,13 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       site.bodies[i] = c.body;  // shared, not copied
       return;
     }
-    std::string ext = d.file.extension().string();
-    RenderedBody body;
-    if (ext == ".yml" || ext == ".yaml") {
-      // written as JSON below
-    } else if (ext == ".html" || ext == ".htm") {
-      body.content = std::string(d.body());
-      body.more = body.content;
-    } else {
-      auto rendered = render_body(d, body_ctx, body_warnings[i]);
-      if (!rendered) {
-        std::lock_guard lock(errors_mutex);
-        errors.push_back(rendered.error());
-        return;
-      }
-      body = std::move(*rendered);
-      if (cjk_spacing) {
-        body.content = space_cjk_latin(body.content);
-        body.excerpt = space_cjk_latin(body.excerpt);
-        body.more = space_cjk_latin(body.more);
-      }
+    auto rendered = render_document_body(d, body_ctx, cjk_spacing, body_warnings[i]);
+    if (!rendered) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(rendered.error());
+      return;
     }
+    RenderedBody body = std::move(*rendered);
     ++bodies_rendered;
     for (const auto& dep : body.dependencies) key.add(file_stamp(dep));
     c.body = std::make_shared<const RenderedBody>(std::move(body));
@@ -490,46 +723,14 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   SiteValues values = build_site_values(site, th.config);
   phase("theme");
 
-  // Fingerprints of what pages can show, for deciding what to render again.
-  // doc_full: everything a post's own page shows; doc_list: what list pages show of a post (its
-  // excerpt, or its content when it has none, as Hexo themes do); doc_nav: title, path and date.
-  // doc_counts: the post counts of its tags and categories (shown beside them).
-  std::vector<uint64_t> doc_full(site.docs.size()), doc_list(site.docs.size()), doc_nav(site.docs.size());
-  std::vector<uint64_t> doc_counts(site.docs.size());
+  // Fingerprints of what pages can show, for deciding what to render again (see Prints).
+  auto prints = std::make_unique<Prints>();
+  prints->resize(site.docs.size());
   tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
-    const Document& d = site.docs[i];
-    Hasher counts;
-    const Value& v = values.documents[i];
-    for (const auto& t : v.get("tags").as_array()) counts.add(t.get("length").as_number());
-    for (const auto& c : v.get("categories").as_array()) counts.add(c.get("length").as_number());
-    doc_counts[i] = counts.h;
-    Hasher nav;
-    nav.add(d.title);
-    nav.add(d.path);
-    nav.add(d.date_ms);
-    doc_nav[i] = nav.h;
-    Hasher meta;  // everything but the body: front matter, date, abbrlink
-    meta.add(nav.h);
-    meta.add(std::string_view(d.text).substr(0, d.body_offset));
-    meta.add(d.abbrlink);
-    const RenderedBody& b = site.body(i);
-    Hasher full_h;
-    full_h.add(meta.h);
-    full_h.add(d.updated_ms);
-    full_h.add(b.content);
-    doc_full[i] = full_h.h;
-    // Lists ignore an `updated` that only reflects the file's mtime: every save would otherwise
-    // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
-    Hasher list_h;
-    list_h.add(meta.h);
-    list_h.add(b.excerpt.empty() ? b.content : b.excerpt);
-    doc_list[i] = list_h.h;
+    prints->compute(i, site.docs[i], site.body(i), values.documents[i]);
   });
-  Hasher site_lists;
-  for (uint32_t i : site.posts) site_lists.add(doc_nav[i]);
-  for (uint32_t i : site.pages) site_lists.add(doc_nav[i]);
-  for (const auto& t : site.taxonomies.tags) { site_lists.add(t.path); site_lists.add(static_cast<uint64_t>(t.posts.size())); }
-  for (const auto& c : site.taxonomies.categories) { site_lists.add(c.path); site_lists.add(static_cast<uint64_t>(c.posts.size())); }
+  const std::vector<uint64_t>& doc_full = prints->full;
+  const uint64_t site_lists = site_lists_hash(site, *prints);
 
   phase("fingerprints");
 
@@ -539,42 +740,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   auto lists = list_jobs(site, values);
   jobs.insert(jobs.end(), std::make_move_iterator(lists.begin()), std::make_move_iterator(lists.end()));
 
-  // a job's signature: its route, layout, and the fingerprints of the documents it shows
-  std::unordered_map<const void*, size_t> doc_of_value;  // page/post Value identity → doc index
   for (size_t i = 0; i < values.documents.size(); ++i) {
-    if (values.documents[i].is_object()) doc_of_value[values.documents[i].identity()] = i;
+    if (values.documents[i].is_object()) prints->doc_of_value[values.documents[i].identity()] = i;
   }
-  auto signature_of = [&](const RenderJob& job, const std::string& layout) {
-    Hasher h;
-    h.add(job.route);
-    h.add(layout);
-    auto add_doc = [&](const Value& v, bool own_page) {
-      auto it = doc_of_value.find(v.identity());
-      if (it == doc_of_value.end()) return;
-      h.add(own_page ? doc_full[it->second] : doc_list[it->second]);
-      h.add(doc_counts[it->second]);
-    };
-    if (job.is_source) {
-      add_doc(job.page, true);
-      if (auto p = job.page.get("prev"); p.is_object()) { h.add(p.get("title").to_string()); h.add(p.get("path").to_string()); }
-      if (auto n = job.page.get("next"); n.is_object()) { h.add(n.get("title").to_string()); h.add(n.get("path").to_string()); }
-    } else {
-      for (const auto& [k, v] : job.page.as_object()) {
-        if (k == "posts") {
-          for (const auto& p : v.as_array()) add_doc(p, false);
-        } else {
-          h.add(k);
-          h.add(v.to_string());
-        }
-      }
-    }
-    return h.h;
-  };
-
-  std::string head_extra;
-  if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
-  const auto feeds = feed_links(site.config);
-  const bool has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
   const bool all_templates = changed_templates.count("*") > 0;
 
   phase("jobs");
@@ -593,7 +761,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       errors.push_back(base::error(fmt::format("no layout for {} (tried: {})", jobs[i].origin, names), jobs[i].origin));
       return;
     }
-    signatures[i] = signature_of(jobs[i], layouts[i]);
+    signatures[i] = prints->signature(jobs[i], layouts[i]);
     const PageRecord* record = nullptr;
     if (prev) {
       auto it = prev->pages.find(job_files[i]);
@@ -602,7 +770,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     bool render = !record || full || all_templates;
     if (record && !render) {
       uint64_t sig = signatures[i];
-      if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists.h); sig = h.h; }
+      if (record->uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
       uint64_t old = record->signature;
       render = sig != old;
       for (const auto& t : *record->templates) {
@@ -625,40 +793,19 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     for (size_t i = 0; i < jobs.size(); ++i) streamed[i] = must_render[i] && claims[job_files[i]] == 1;
   }
   std::atomic<size_t> pages_rendered{0};
+  const PageRenderer renderer(site, values, th, *prints);
   tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
     if (!must_render[i]) return;
     const RenderJob& job = jobs[i];
-    Value ctx = page_context(site, values, job);
-    RenderTracking tracking;
-    auto html = th.engine->render(layouts[i], ctx);
-    if (html && th.engine->has_template("layout.njk") && layouts[i] != "layout.njk") {
-      base::Object wrapped = ctx.as_object();
-      wrapped.set("body", Value::safe(std::move(*html)));
-      html = th.engine->render("layout.njk", Value(std::move(wrapped)));
-    }
-    used_site[i] = tracking.site_read();
+    bool uses_site = false;
+    auto html = renderer.render(job, layouts[i], uses_site);
+    used_site[i] = uses_site;
     if (!html) {
       std::lock_guard lock(errors_mutex);
       errors.push_back(html.error());
       return;
     }
     std::string page = std::move(*html);
-    std::string head = head_extra;
-    if (job.is_source) {
-      auto it = doc_of_value.find(job.page.identity());
-      if (it != doc_of_value.end()) {
-        const RenderedBody& b = site.body(it->second);
-        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
-      }
-    }
-    if (has_feed && find_fast(page, "application/atom+xml") == std::string::npos) {
-      for (const auto& [path, mime] : feeds) {
-        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
-                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
-      }
-    }
-    inject_head(page, head);
-    mark_external_links(page, site.config);
     ++pages_rendered;
     if (streamed[i]) {
       streamed_bytes += page.size();
@@ -696,7 +843,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       record = prev->pages.at(file);
     }
     record.signature = signatures[i];
-    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists.h); record.signature = h.h; }
+    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists); record.signature = h.h; }
     next->pages.insert_or_assign(file, std::move(record));
     if (streamed[i]) {
       OutputFile put{nullptr, {}, jobs[i].origin, i >= source_jobs, true};
@@ -737,41 +884,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   search::Options so = search::parse_options(site.config.get("haven_search"));
   next->search = m_state && m_state->search ? m_state->search : std::make_shared<search::Indexer>(!m_options.one_shot);
   if (so.enable) {
-    // a post's key: everything its search::Document below is made of. doc_full already covers
-    // the body HTML (the text and headings come from it), title, path and date; hashing it again
-    // would cost more than the rest of an incremental index update.
-    auto key_of = [&](size_t i) {
-      const Document& d = site.post(i);
-      const RenderedBody& b = site.post_body(i);
-      Hasher h;
-      h.add(doc_full[site.posts[i]]);
-      h.add(site.urls.root);
-      h.add(d.path);
-      h.add(d.title);
-      h.add(d.date_ms);
-      h.add(static_cast<uint64_t>(b.headings.size()));
-      for (const auto& hd : b.headings) h.add(hd.text);
-      h.add(static_cast<uint64_t>(site.taxonomies.post_tags[i].size()));
-      for (uint32_t t : site.taxonomies.post_tags[i]) h.add(site.taxonomies.tags[t].name);
-      h.add(static_cast<uint64_t>(site.taxonomies.post_categories[i].size()));
-      for (uint32_t c : site.taxonomies.post_categories[i]) h.add(site.taxonomies.categories[c].name);
-      return h.h;
-    };
-    auto doc_of = [&](size_t i) {
-      const Document& d = site.post(i);
-      const RenderedBody& b = site.post_body(i);
-      search::Document s;
-      s.url = text::encode_uri(site.urls.root + d.path);
-      s.title = d.title;
-      for (const auto& h : b.headings) s.headings.push_back(h.text);
-      s.text = search::html_to_text(b.content);
-      for (uint32_t t : site.taxonomies.post_tags[i]) s.tags.push_back(site.taxonomies.tags[t].name);
-      for (uint32_t c : site.taxonomies.post_categories[i]) s.categories.push_back(site.taxonomies.categories[c].name);
-      s.date_ms = d.date_ms;
-      return s;
-    };
-    for (auto&& f : next->search->update(site.posts.size(), key_of, doc_of, so))
+    for (auto&& f : search_files(site, doc_full, *next->search, so)) {
       add(std::move(f.path), OutputFile{std::move(f.content), {}, "search", true});  // shares the bytes
+    }
   }
 
   // KaTeX and mermaid, served by the site itself, only when some page uses them
@@ -865,6 +980,20 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   report.stats.files_written = prev ? m_changed.size() : next->outputs->size();
   report.stats.ms = since_ms(start);
   sort_diagnostics(report.warnings);
+  if (!m_options.one_shot) {
+    next->plan = std::make_unique<State::Plan>();
+    State::Plan& plan = *next->plan;
+    plan.values = std::move(values);
+    plan.jobs = std::move(jobs);
+    plan.layouts = std::move(layouts);
+    plan.files = std::move(job_files);
+    plan.source_jobs = source_jobs;
+    plan.prints = std::move(prints);
+    plan.site_lists = site_lists;
+    plan.any_post_links = std::any_of(site.docs.begin(), site.docs.end(), uses_post_links);
+    plan.bytes_total = report.stats.bytes_total;
+    plan.valid_until_ms = report.valid_until_ms;
+  }
   std::unique_ptr<State> old = std::move(m_state);
   m_state = std::move(next);
   // The previous state and this build's values and jobs are tens of thousands of small objects:
@@ -875,6 +1004,283 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     values = {};
     jobs.clear();
   });
+  return report;
+}
+
+std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const std::vector<std::string>& changed_sources) {
+  auto start = Clock::now();
+  auto phase_start = start;
+  BuildReport report;
+  auto phase = [&](std::string_view name) {
+    report.stats.phases.push_back({std::string(name), since_ms(phase_start)});
+    phase_start = Clock::now();
+    if (m_options.on_phase) m_options.on_phase(name);
+  };
+  State& st = *m_state;
+  State::Plan& plan = *st.plan;
+  SiteModel& site = *st.model;
+  const Theme& th = *st.theme;
+  const fs::path site_dir = m_options.site_dir;
+  const std::string source_dir_name = site.config.str("source_dir", "source");
+
+  // 1. Each changed file must be an existing published Markdown post or page whose edit leaves
+  //    the site's structure as it was: same kind, date, tags, categories, layout, publication and
+  //    route. Title, other front matter and body may change. Anything else takes the full path.
+  struct Edit {
+    size_t doc = 0;
+    fs::path abs;
+    std::shared_ptr<Document> loaded;  // as loaded, before routes (the cache keeps this form)
+    std::shared_ptr<const RenderedBody> body;
+    uint64_t body_key = 0;
+    Document model_doc;                // the document as the model holds it (route assigned)
+  };
+  std::vector<Edit> edits;
+  content::LoadOptions load_options{site.process_zone, site.config.str("timezone"), site.now_ms};
+  for (const auto& rel : changed_sources) {
+    if (!rel.starts_with(source_dir_name + "/")) return std::nullopt;
+    std::string srel = rel.substr(source_dir_name.size() + 1);
+    auto cached = st.docs.find(srel);
+    if (cached == st.docs.end() || !cached->second.doc) return std::nullopt;
+    size_t k = 0;
+    while (k < site.docs.size() && site.docs[k].source != srel) ++k;
+    if (k == site.docs.size() || !site.docs[k].published || !content::is_markdown_ext(site.docs[k].file.extension().string())) {
+      return std::nullopt;
+    }
+    fs::path abs = site_dir / rel;
+    std::error_code ec;
+    if (!fs::is_regular_file(abs, ec)) return std::nullopt;
+    const Document& before = *cached->second.doc;
+    content::SourceFile src{srel, abs, before.draft ? content::SourceKind::Draft
+                                       : before.is_post() ? content::SourceKind::Post : content::SourceKind::Page};
+    auto loaded = content::load_document(src, site.config, load_options);
+    if (!loaded) return std::unexpected(Errors{loaded.error()});
+    auto same_number = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+    auto front = [](const Document& d, const char* key) { return d.front.get(key); };
+    bool same_shape = loaded->kind == before.kind && loaded->draft == before.draft &&
+                      same_number(loaded->date_ms, before.date_ms) && loaded->tags == before.tags &&
+                      loaded->categories == before.categories && loaded->layout == before.layout &&
+                      loaded->published == before.published && front(*loaded, "published") == front(before, "published") &&
+                      loaded->permalink_override == before.permalink_override &&
+                      front(*loaded, "abbrlink") == front(before, "abbrlink") &&
+                      // an abbrlink computed from the title changes with it
+                      (loaded->title == before.title || front(*loaded, "abbrlink").truthy());
+    if (!same_shape) return std::nullopt;
+    Edit e;
+    e.doc = k;
+    e.abs = abs;
+    e.model_doc = *loaded;
+    e.model_doc.published = site.docs[k].published;
+    e.model_doc.abbrlink = site.docs[k].abbrlink;
+    auto path = content::compute_path(e.model_doc, site.config, load_options);
+    if (!path || *path != site.docs[k].path) return std::nullopt;
+    e.model_doc.path = std::move(*path);
+    e.loaded = std::make_shared<Document>(std::move(*loaded));
+    edits.push_back(std::move(e));
+  }
+  // post_link targets are found by slug and title: a new title changes the bodies linking to it
+  {
+    Hasher links;
+    for (size_t i = 0; i < site.docs.size(); ++i) {
+      const Document* d = &site.docs[i];
+      for (const auto& e : edits) if (e.doc == i) d = &e.model_doc;
+      if (!d->is_post()) continue;
+      links.add(d->slug);
+      links.add(d->title);
+      links.add(d->path);
+    }
+    if (std::to_string(links.h) != st.links_signature && plan.any_post_links) return std::nullopt;
+  }
+  phase("load");
+
+  // 2. Bodies, as the full path renders them.
+  BodyContext body_ctx = make_body_context(site.config, site_dir, site.urls);
+  const bool cjk_spacing = site.config.flag("cjk_spacing", false);
+  body_ctx.find_post = [&](std::string_view key) -> const Document* {
+    for (const auto& d : site.docs) if (d.is_post() && d.slug == key) return &d;
+    for (const auto& d : site.docs) if (d.is_post() && d.title == key) return &d;
+    return nullptr;
+  };
+  for (auto& e : edits) {
+    Errors warnings;
+    auto rendered = render_document_body(e.model_doc, body_ctx, cjk_spacing, warnings);
+    if (!rendered) return std::unexpected(Errors{rendered.error()});
+    for (auto& w : warnings) report.warnings.push_back(std::move(w));
+    Hasher key = body_key(e.model_doc, st.links_signature);
+    for (const auto& dep : rendered->dependencies) key.add(file_stamp(dep));
+    e.body_key = key.h;
+    e.body = std::make_shared<const RenderedBody>(std::move(*rendered));
+  }
+  report.stats.bodies_rendered = edits.size();
+  phase("markdown");
+
+  // 3. Swap the new documents and bodies into the model and its values (undone on failure). The
+  //    newer and older posts show an edited post's title as prev/next: their values are redone.
+  struct Undo {
+    size_t doc;
+    Document doc_before;
+    std::shared_ptr<const RenderedBody> body_before;
+  };
+  std::vector<Undo> undo;
+  std::set<size_t> redo;  // documents whose value is rebuilt
+  for (auto& e : edits) {
+    undo.push_back({e.doc, std::move(site.docs[e.doc]), site.bodies[e.doc]});
+    site.docs[e.doc] = std::move(e.model_doc);
+    site.bodies[e.doc] = e.body;
+    redo.insert(e.doc);
+    auto at = std::find(site.posts.begin(), site.posts.end(), static_cast<uint32_t>(e.doc));
+    if (at != site.posts.end()) {
+      if (at != site.posts.begin()) redo.insert(*(at - 1));
+      if (at + 1 != site.posts.end()) redo.insert(*(at + 1));
+    }
+  }
+  auto refresh = [&] {
+    for (size_t i : redo) {
+      refresh_document_value(site, i, plan.values.documents[i]);
+      plan.prints->compute(i, site.docs[i], site.body(i), plan.values.documents[i]);
+    }
+  };
+  refresh();
+  auto restore = [&] {
+    for (auto& u : undo) {
+      site.docs[u.doc] = std::move(u.doc_before);
+      site.bodies[u.doc] = u.body_before;
+    }
+    refresh();
+  };
+  const uint64_t site_lists = site_lists_hash(site, *plan.prints);
+  const bool lists_changed = site_lists != plan.site_lists;
+
+  // 4. The pages showing an edited document whose signature changed.
+  std::unordered_set<const void*> edited;
+  for (size_t i : redo) edited.insert(plan.values.documents[i].identity());
+  auto shows_edit = [&](const RenderJob& job) {
+    if (job.is_source) return edited.count(job.page.identity()) > 0;
+    const Value* posts = job.page.as_object().find("posts");
+    if (!posts || !posts->is_array()) return false;
+    for (const auto& p : posts->as_array()) if (edited.count(p.identity())) return true;
+    return false;
+  };
+  std::vector<size_t> to_render;
+  std::vector<uint64_t> new_signature(plan.jobs.size());
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    bool shows = shows_edit(plan.jobs[i]);
+    if (!shows && !lists_changed) continue;
+    const PageRecord& record = st.pages.at(plan.files[i]);
+    if (!shows && !record.uses_site) continue;
+    uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
+    if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
+    new_signature[i] = sig;
+    if (sig == record.signature) continue;
+    if (std::count(plan.files.begin(), plan.files.end(), plan.files[i]) != 1) {  // two jobs, one path
+      restore();
+      return std::nullopt;
+    }
+    to_render.push_back(i);
+  }
+  phase("plan");
+
+  std::vector<std::string> rendered(to_render.size());
+  std::vector<char> used_site(to_render.size(), 0);
+  Errors errors;
+  std::mutex errors_mutex;
+  const PageRenderer renderer(site, plan.values, th, *plan.prints);
+  tbb::parallel_for(size_t(0), to_render.size(), [&](size_t n) {
+    bool uses_site = false;
+    auto html = renderer.render(plan.jobs[to_render[n]], plan.layouts[to_render[n]], uses_site);
+    used_site[n] = uses_site;
+    if (!html) {
+      std::lock_guard lock(errors_mutex);
+      errors.push_back(html.error());
+      return;
+    }
+    rendered[n] = std::move(*html);
+  });
+  if (!errors.empty()) {
+    restore();
+    sort_diagnostics(errors);
+    return std::unexpected(std::move(errors));
+  }
+  report.stats.pages_rendered = to_render.size();
+  phase("render");
+
+  // 5. The new output: the previous one with the re-rendered pages, bare documents and
+  //    regenerated feeds, sitemaps and searchdb replaced.
+  auto outputs = std::make_shared<std::map<std::string, OutputFile>>(*st.outputs);
+  uint64_t bytes_total = plan.bytes_total;
+  m_changed.clear();
+  auto put = [&](const std::string& path, OutputFile file) {
+    auto it = outputs->find(path);
+    if (it != outputs->end() && it->second.copy_from.empty()) bytes_total -= it->second.bytes().size();
+    bytes_total += file.bytes().size();
+    uint64_t h = base::content_hash(file.bytes());
+    auto& old = st.output_hash[path];
+    if (old != h || it == outputs->end()) m_changed.push_back(path);
+    old = h;
+    (*outputs)[path] = std::move(file);
+  };
+  for (size_t n = 0; n < to_render.size(); ++n) {
+    size_t i = to_render[n];
+    PageRecord& record = st.pages.at(plan.files[i]);
+    if (record.uses_site != static_cast<bool>(used_site[n])) {
+      record.uses_site = used_site[n];
+      uint64_t sig = plan.prints->signature(plan.jobs[i], plan.layouts[i]);
+      if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
+      new_signature[i] = sig;
+    }
+    record.signature = new_signature[i];
+    put(plan.files[i], OutputFile::text(std::move(rendered[n]), plan.jobs[i].origin, i >= plan.source_jobs));
+  }
+  phase("outputs");
+  for (const auto& e : edits) {
+    const Document& d = site.docs[e.doc];
+    if (d.layout.empty()) put(content::route_to_file(d.path), OutputFile::text(site.body(e.doc).content, "source/" + d.source, false));
+  }
+  for (auto&& f : generate_feeds(site)) put(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
+  for (auto&& f : generate_sitemaps(site)) put(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
+  for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  // Haven's search index: the Indexer redoes only the edited posts and the shards they touch;
+  // its shards are named by their content, so files of the previous index can disappear
+  if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable && st.search) {
+    std::set<std::string> current;
+    for (auto&& f : search_files(site, plan.prints->full, *st.search, so)) {
+      current.insert(f.path);
+      auto it = outputs->find(f.path);
+      if (it != outputs->end() && it->second.content == f.content) continue;  // the same shared bytes
+      put(f.path, OutputFile{std::move(f.content), {}, "search", true});
+    }
+    for (auto it = outputs->begin(); it != outputs->end();) {
+      if (it->first.starts_with("search/") && it->second.origin == "search" && !current.count(it->first)) {
+        bytes_total -= it->second.bytes().size();
+        st.output_hash.erase(it->first);
+        m_changed.push_back(it->first);
+        it = outputs->erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  st.outputs = std::move(outputs);
+  plan.bytes_total = bytes_total;
+  plan.site_lists = site_lists;
+  for (auto& e : edits) {
+    CachedDoc& c = st.docs.at(site.docs[e.doc].source);
+    c.stamp = file_stamp(e.abs);
+    c.doc = std::move(e.loaded);
+    c.body = e.body;
+    c.body_key = e.body_key;
+    c.body_valid = true;
+  }
+  phase("generate");
+
+  report.output_dir = m_options.output_dir.empty() ? site_dir / site.config.str("public_dir", "public") : m_options.output_dir;
+  report.valid_until_ms = plan.valid_until_ms;
+  report.stats.posts = site.posts.size();
+  report.stats.pages = site.pages.size();
+  report.stats.files_total = st.outputs->size();
+  report.stats.files_written = m_changed.size();
+  report.stats.bytes_total = bytes_total;
+  report.stats.ms = since_ms(start);
+  sort_diagnostics(report.warnings);
   return report;
 }
 

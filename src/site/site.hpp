@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +54,13 @@ public:
   struct State;
 
 private:
+  // `rebuild` for edits of existing posts or pages that leave the site's structure as it was (same
+  // date, tags, categories, layout, route; title, other front matter and body may change):
+  // patches them into the kept plan and renders just the pages whose signature changed, with the
+  // same result as the full rebuild. nullopt when the edit is anything else.
+  std::optional<std::expected<BuildReport, std::vector<base::Diagnostic>>> patch_documents(
+      const std::vector<std::string>& changed_sources);
+
   BuildOptions m_options;
   std::unique_ptr<State> m_state;
   std::vector<std::string> m_changed;

@@ -739,7 +739,11 @@ std::string format_moment(double utc_ms, std::string_view format, std::string_vi
     int64_t minutes = offset / 60000;
     char sign = minutes < 0 ? '-' : '+';
     if (minutes < 0) minutes = -minutes;
-    return std::string(1, sign) + pad(minutes / 60, 2) + (colon ? ":" : "") + pad(minutes % 60, 2);
+    std::string text(1, sign);
+    text += pad(minutes / 60, 2);
+    if (colon) text += ':';
+    text += pad(minutes % 60, 2);
+    return text;
   };
   size_t i = 0;
   while (i < f.size()) {
@@ -763,7 +767,10 @@ std::string format_moment(double utc_ms, std::string_view format, std::string_vi
       continue;
     }
     int h12 = c.hour % 12 == 0 ? 12 : c.hour % 12;
-    if (tok == "YYYYYY") out += (c.year < 0 ? "-" : "+") + pad(c.year < 0 ? -c.year : c.year, 6);
+    if (tok == "YYYYYY") {
+      out += c.year < 0 ? '-' : '+';
+      out += pad(c.year < 0 ? -c.year : c.year, 6);
+    }
     else if (tok == "YYYYY") out += pad(c.year, 5);
     else if (tok == "YYYY") out += pad(c.year, 4);
     else if (tok == "YY") out += pad(((c.year % 100) + 100) % 100, 2);
