@@ -82,7 +82,7 @@ void set_body_fields(const SiteModel& site, size_t doc_index, Object& o) {
   };
   o.set("content", body_string(body.content));
   o.set("excerpt", body_string(body.excerpt));
-  o.set("more", body_string(body.more));
+  o.set("more", body_string(body.more_html()));
 }
 
 // `page.toc`: the body's headings as {level, id, text}.

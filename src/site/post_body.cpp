@@ -709,7 +709,7 @@ void split_excerpt(const Document& doc, const BodyContext& ctx, RenderedBody& ou
   base::Value fm_excerpt = doc.front.get("excerpt");
   if (fm_excerpt.is_string()) {
     out.excerpt = fm_excerpt.as_string();
-    out.more = out.content;
+    out.more_is_content = true;
     return;
   }
   // the first `<!-- ?more ?-->` (case-insensitive), found without a regex: this runs on every post
@@ -738,7 +738,7 @@ void split_excerpt(const Document& doc, const BodyContext& ctx, RenderedBody& ou
   } else {
     out.excerpt = ctx.excerpt.automatic ? truncate_html(out.content, ctx.excerpt.length) : std::string();
     if (out.excerpt == out.content) out.excerpt.clear();  // nothing cut: no "read more" needed
-    out.more = out.content;
+    out.more_is_content = true;
   }
 }
 

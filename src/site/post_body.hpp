@@ -50,13 +50,17 @@ BodyContext make_body_context(const config::SiteConfig& cfg, const std::filesyst
 struct RenderedBody {
   std::string content;   // full HTML, `<!-- more -->` replaced by <span id="more"></span>
   std::string excerpt;   // HTML before the marker, or front-matter `excerpt`, or the automatic excerpt, or ""
-  std::string more;      // HTML after the marker (or the whole content)
+  std::string more;      // HTML after the marker; empty when that is the whole content (more_html())
+  bool more_is_content = false;  // no marker: `more` is the content, not kept twice
   std::vector<markdown::Heading> headings;
   bool needs_math = false;     // the page has formulas: load KaTeX (assets::head_tags)
   bool needs_mermaid = false;  // the page has mermaid diagrams: load mermaid
   // Files besides the document that the body was made from (include_code); a cached body is
   // stale when one of them changes.
   std::vector<std::filesystem::path> dependencies;
+
+  // `page.more` as themes see it: the HTML after the marker, or the whole content without one.
+  const std::string& more_html() const { return more_is_content ? content : more; }
 };
 
 // Renders `doc`'s body. Unknown tags become warnings (file:line) and stay as text; a tag that

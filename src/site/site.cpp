@@ -243,7 +243,7 @@ base::Result<RenderedBody> render_document_body(const Document& d, const BodyCon
   if (ext == ".yml" || ext == ".yaml") return body;
   if (ext == ".html" || ext == ".htm") {
     body.content = std::string(d.body());
-    body.more = body.content;
+    body.more_is_content = true;
     return body;
   }
   auto rendered = render_body(d, ctx, warnings);
@@ -252,7 +252,7 @@ base::Result<RenderedBody> render_document_body(const Document& d, const BodyCon
   if (cjk_spacing) {
     body.content = space_cjk_latin(body.content);
     body.excerpt = space_cjk_latin(body.excerpt);
-    body.more = space_cjk_latin(body.more);
+    if (!body.more_is_content) body.more = space_cjk_latin(body.more);
   }
   return body;
 }

@@ -254,7 +254,7 @@ TEST_F(PostBody, TocHeadings) {
 TEST_F(PostBody, ExcerptSplit) {
   site::RenderedBody more = render("first\n\n<!-- more -->\n\nsecond\n");
   EXPECT_EQ(more.excerpt, "<p>first</p>");
-  EXPECT_EQ(more.more, "<p>second</p>");
+  EXPECT_EQ(more.more_html(), "<p>second</p>");
   EXPECT_EQ(more.content, "<p>first</p>\n<span id=\"more\"></span>\n\n<p>second</p>\n");
   site::RenderedBody fm = render("a\n<!-- more -->\nb\n", "excerpt: Given\n");
   EXPECT_EQ(fm.excerpt, "Given");
@@ -266,7 +266,8 @@ TEST_F(PostBody, AutomaticExcerpt) {
   std::string long_text(300, 'a');
   site::RenderedBody r = render("**" + long_text + "** tail\n", "", "excerpt:\n  auto: true\n  length: 10\n");
   EXPECT_EQ(r.excerpt, "<p><strong>aaaaaaaaaa</strong></p>");
-  EXPECT_EQ(r.more, r.content);
+  EXPECT_EQ(r.more_html(), r.content);
+  EXPECT_TRUE(r.more.empty());  // not kept twice
   // short posts need no excerpt; the marker still wins
   EXPECT_EQ(render("short\n", "", "excerpt:\n  auto: true\n").excerpt, "");
   EXPECT_EQ(render("a\n\n<!-- more -->\n\nb\n", "", "excerpt:\n  auto: true\n  length: 1\n").excerpt, "<p>a</p>");
