@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "assets/assets.hpp"
 #include "base/fs.hpp"
@@ -875,6 +876,13 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
   }
   phase("collect");
+  if (m_options.one_shot) {
+    // the pages are rendered: their template values and jobs are not needed any more, and the
+    // search index below is the build's other big consumer of memory (at 100,000 posts the
+    // values are ~0.5 GB)
+    std::exchange(values, SiteValues{});
+    std::exchange(jobs, std::vector<RenderJob>{});
+  }
 
   // feeds, sitemaps, search
   for (auto&& f : generate_feeds(site)) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));

@@ -7,6 +7,10 @@
 //     tag counts, the layout and its templates, and — only if the template read `site.*` —
 //     the site-wide lists); a page is rendered again only when its signature changes.
 // Config changes rebuild everything. Counters in BuildStats say what was actually redone.
+// The common edit in `haven serve` — one post's body or title, the site's structure unchanged
+// (same date, tags, categories, layout, route) — skips the phases entirely: the document is
+// patched into the kept plan (values, jobs, signatures) and only the pages whose signature
+// changed are rendered, plus feeds, sitemaps and the search index (patch_documents).
 // Known approximation: list pages track each post's title, date, path, front matter, excerpt
 // (or content when there is no excerpt) — not an `updated` that comes only from the file's
 // mtime, which would re-render every list on each save. `haven build` is always exact.
