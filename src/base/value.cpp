@@ -22,20 +22,30 @@ Object& Object::operator=(const Object& other) {
 
 void Object::rebuild_index() {
   if (m_entries.size() < k_index_threshold) {
-    m_index.reset();
+    m_slots.reset();
+    m_mask = 0;
     return;
   }
-  m_index = std::make_unique<Index>();
-  m_index->reserve(m_entries.size() * 2);
-  for (uint32_t i = 0; i < m_entries.size(); ++i) {
-    m_index->emplace(m_entries[i].first, i);
-  }
+  size_t slots = 32;
+  while (slots < m_entries.size() * 2) slots *= 2;
+  m_slots = std::make_unique<uint32_t[]>(slots);  // zeroed: all empty
+  m_mask = static_cast<uint32_t>(slots - 1);
+  for (uint32_t i = 0; i < m_entries.size(); ++i) index_insert(i);
+}
+
+void Object::index_insert(uint32_t position) {
+  size_t at = std::hash<std::string_view>{}(m_entries[position].first) & m_mask;
+  while (m_slots[at] != 0) at = (at + 1) & m_mask;
+  m_slots[at] = position + 1;
 }
 
 const Value* Object::find(std::string_view key) const {
-  if (m_index) {
-    auto it = m_index->find(key);
-    return it == m_index->end() ? nullptr : &m_entries[it->second].second;
+  if (m_slots) {
+    for (size_t at = std::hash<std::string_view>{}(key) & m_mask; m_slots[at] != 0; at = (at + 1) & m_mask) {
+      const auto& entry = m_entries[m_slots[at] - 1];
+      if (entry.first == key) return &entry.second;
+    }
+    return nullptr;
   }
   for (const auto& [k, v] : m_entries) {
     if (k == key) return &v;
@@ -51,10 +61,10 @@ void Object::set(std::string key, Value value) {
     return;
   }
   m_entries.emplace_back(std::move(key), std::move(value));
-  if (m_index) {
-    m_index->emplace(m_entries.back().first, static_cast<uint32_t>(m_entries.size() - 1));
+  if (m_slots && m_entries.size() * 2 <= size_t(m_mask) + 1) {
+    index_insert(static_cast<uint32_t>(m_entries.size() - 1));
   } else if (m_entries.size() >= k_index_threshold) {
-    rebuild_index();
+    rebuild_index();  // first index, or grown past half full
   }
 }
 
@@ -148,15 +158,15 @@ std::string format_number(double d) {
   if (k <= n && n <= 21) {
     out = digits + std::string(static_cast<size_t>(n - k), '0');
   } else if (0 < n && n <= 21) {
-    out = digits.substr(0, static_cast<size_t>(n)) + "." + digits.substr(static_cast<size_t>(n));
+    out.append(digits, 0, static_cast<size_t>(n)).append(".").append(digits, static_cast<size_t>(n));
   } else if (-6 < n && n <= 0) {
-    out = "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+    out.append("0.").append(static_cast<size_t>(-n), '0').append(digits);
   } else {
-    out = digits.substr(0, 1);
-    if (k > 1) out += "." + digits.substr(1);
-    out += (n - 1 >= 0 ? "e+" : "e-") + std::to_string(std::abs(n - 1));
+    out.append(digits, 0, 1);
+    if (k > 1) out.append(".").append(digits, 1);
+    out.append(n - 1 >= 0 ? "e+" : "e-").append(std::to_string(std::abs(n - 1)));
   }
-  return negative ? "-" + out : out;
+  return negative ? out.insert(0, 1, '-') : out;
 }
 
 std::string format_iso_utc(double epoch_ms) {

@@ -62,6 +62,32 @@ TEST(Object, KeepsInsertionOrderAndIndexesLargeMaps) {
   EXPECT_EQ(copy.find("k20")->as_number(), 20);
 }
 
+TEST(Object, HashedIndexAgreesWithTheEntriesThroughGrowthOverwriteAndErase) {
+  Object o;
+  for (int i = 0; i < 300; ++i) o.set("key" + std::to_string(i), Value(i));  // grows the index several times
+  o.set("key7", Value("seven"));                                               // overwrite keeps the position
+  EXPECT_TRUE(o.erase("key100"));
+  EXPECT_FALSE(o.erase("key100"));
+  ASSERT_EQ(o.size(), 299u);
+  EXPECT_EQ(o.entries()[7].first, "key7");
+  EXPECT_EQ(o.find("key7")->as_string(), "seven");
+  EXPECT_EQ(o.find("key100"), nullptr);
+  EXPECT_EQ(o.find("key"), nullptr);
+  for (int i = 0; i < 300; ++i) {
+    if (i == 7 || i == 100) continue;
+    const Value* v = o.find("key" + std::to_string(i));
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(v->as_number(), i);
+  }
+  Object copy = o;  // a copy has its own index
+  o.set("key5", Value(-5));
+  EXPECT_EQ(copy.find("key5")->as_number(), 5);
+  Object moved = std::move(copy);
+  EXPECT_EQ(moved.find("key299")->as_number(), 299);
+  moved.set("late", Value(1));
+  EXPECT_EQ(moved.find("late")->as_number(), 1);
+}
+
 TEST(Diagnostic, LocatesCodePointColumnsOnCjkLines) {
   std::string src = "title: ok\n标题: 依恋 x\n";
   auto loc = locate("a.md", src, src.find('x'));
