@@ -1,12 +1,10 @@
 #include "site/feeds.hpp"
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 #include <iterator>
-#include <optional>
 #include <set>
 
 #include "base/hash.hpp"
@@ -219,23 +217,19 @@ std::vector<GeneratedFile> generate_sitemaps(const SiteModel& site) {
   std::vector<GeneratedFile> out;
   if (site.config.get("sitemap").is_nullish()) return out;
   struct Entry { std::string loc; std::string lastmod; const char* freq; const char* priority; };
-  // every post and page, unless it opts out; URLs and dates formatted in parallel (this runs on
-  // every `haven serve` edit, over every post)
-  std::vector<uint32_t> listed_docs(site.posts);
-  listed_docs.insert(listed_docs.end(), site.pages.begin(), site.pages.end());
-  std::vector<std::pair<double, std::optional<Entry>>> docs(listed_docs.size());
-  tbb::parallel_for(size_t(0), listed_docs.size(), [&](size_t n) {
-    const Document& doc = site.docs[listed_docs[n]];
+  std::vector<std::pair<double, Entry>> docs;
+  std::vector<std::string> skip = site.config.list("skip_render");
+  auto add_doc = [&](const Document& doc) {
     if (auto s = doc.front.get("sitemap"); s.is_bool() && !s.as_bool()) return;
     if (doc.source.ends_with(".js") || doc.source.ends_with(".css")) return;
     double updated = std::isnan(doc.updated_ms) ? doc.date_ms : doc.updated_ms;
-    docs[n] = {updated, Entry{site.full_url(doc.path), day_of(updated), "monthly", "0.6"}};
-  });
-  std::erase_if(docs, [](const auto& d) { return !d.second; });
+    docs.push_back({updated, {site.full_url(doc.path), day_of(updated), "monthly", "0.6"}});
+  };
+  for (uint32_t i : site.posts) add_doc(site.docs[i]);
+  for (uint32_t i : site.pages) add_doc(site.docs[i]);
   std::stable_sort(docs.begin(), docs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Entry> entries;
-  entries.reserve(docs.size() + site.taxonomies.tags.size() + site.taxonomies.categories.size() + 1);
-  for (auto& d : docs) entries.push_back(std::move(*d.second));
+  for (auto& d : docs) entries.push_back(std::move(d.second));
   std::string today = day_of(site.now_ms);
   entries.push_back({site.full_url(""), today, "daily", "1.0"});
   std::set<std::string> listed;  // tags sharing a path (C++, C#) have one page: list it once
