@@ -1246,6 +1246,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
   for (auto&& f : generate_feeds(site)) put(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
   for (auto&& f : generate_sitemaps(site)) put(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
   for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  phase("feeds");
   // Haven's search index: the Indexer redoes only the edited posts and the shards they touch;
   // its shards are named by their content, so files of the previous index can disappear
   if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable && st.search) {
@@ -1267,6 +1268,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
       }
     }
   }
+  phase("search");
   st.outputs = std::move(outputs);
   plan.bytes_total = bytes_total;
   plan.site_lists = site_lists;
