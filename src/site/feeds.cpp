@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <iterator>
 #include <set>
@@ -102,7 +103,7 @@ std::string atom(const SiteModel& site, const std::string& path, const std::vect
   for (size_t i : items) {
     const Document& doc = site.post(i);
     const RenderedBody& body = site.post_body(i);
-    std::string link = site.full_url(doc.path);
+    const std::string& link = site.permalink(site.posts[i]);
     o += "  <entry>\n";
     o += fmt::format("    <title>{}</title>\n", esc(doc.title));
     o += fmt::format("    <link href=\"{}\"/>\n", link);
@@ -155,7 +156,7 @@ std::string rss2(const SiteModel& site, const std::string& path, const std::vect
   for (size_t i : items) {
     const Document& doc = site.post(i);
     const RenderedBody& body = site.post_body(i);
-    std::string link = site.full_url(doc.path);
+    const std::string& link = site.permalink(site.posts[i]);
     o += "    <item>\n";
     o += fmt::format("      <title>{}</title>\n      <link>{}</link>\n      <guid>{}</guid>\n", esc(doc.title), link, link);
     o += fmt::format("      <pubDate>{}</pubDate>\n", text::format_rfc1123(doc.date_ms));
@@ -182,7 +183,15 @@ std::string rss2(const SiteModel& site, const std::string& path, const std::vect
   return o;
 }
 
-std::string day_of(double ms) { return iso(ms).substr(0, 10); }
+// "YYYY-MM-DD" (UTC) of a point in time; the date part of iso(), without formatting the rest.
+std::string day_of(double ms) {
+  if (!std::isfinite(ms)) return iso(ms).substr(0, 10);
+  namespace chr = std::chrono;
+  auto day = chr::floor<chr::days>(chr::sys_time<chr::milliseconds>(chr::milliseconds(static_cast<int64_t>(std::floor(ms)))));
+  chr::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
 
 } // namespace
 
@@ -218,15 +227,16 @@ std::vector<GeneratedFile> generate_sitemaps(const SiteModel& site) {
   if (site.config.get("sitemap").is_nullish()) return out;
   struct Entry { std::string loc; std::string lastmod; const char* freq; const char* priority; };
   std::vector<std::pair<double, Entry>> docs;
-  std::vector<std::string> skip = site.config.list("skip_render");
-  auto add_doc = [&](const Document& doc) {
+  docs.reserve(site.posts.size() + site.pages.size());
+  auto add_doc = [&](uint32_t i) {
+    const Document& doc = site.docs[i];
     if (auto s = doc.front.get("sitemap"); s.is_bool() && !s.as_bool()) return;
     if (doc.source.ends_with(".js") || doc.source.ends_with(".css")) return;
     double updated = std::isnan(doc.updated_ms) ? doc.date_ms : doc.updated_ms;
-    docs.push_back({updated, {site.full_url(doc.path), day_of(updated), "monthly", "0.6"}});
+    docs.push_back({updated, {site.permalink(i), day_of(updated), "monthly", "0.6"}});
   };
-  for (uint32_t i : site.posts) add_doc(site.docs[i]);
-  for (uint32_t i : site.pages) add_doc(site.docs[i]);
+  for (uint32_t i : site.posts) add_doc(i);
+  for (uint32_t i : site.pages) add_doc(i);
   std::stable_sort(docs.begin(), docs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Entry> entries;
   for (auto& d : docs) entries.push_back(std::move(d.second));

@@ -22,6 +22,9 @@ struct SiteModel {
   std::vector<content::Document> docs;  // every loaded post, draft and page
   // Parallel to docs (an empty body for unpublished ones); shared with the rebuild cache.
   std::vector<std::shared_ptr<const RenderedBody>> bodies;
+  // full_url of each document's route, parallel to docs (set with the routes): feeds, sitemaps
+  // and `permalink` ask for them on every build and every `haven serve` edit
+  std::vector<std::string> permalinks;
   std::vector<uint32_t> posts;          // published posts, newest first (indexes into docs)
   std::vector<uint32_t> pages;          // source pages (indexes into docs)
   content::Taxonomies taxonomies;       // post numbers in it index `posts`
@@ -33,6 +36,8 @@ struct SiteModel {
     return bodies[doc] ? *bodies[doc] : k_empty;
   }
   const RenderedBody& post_body(size_t i) const { return body(posts[i]); }
+  // The absolute URL of document `doc` (cached full_url of its route).
+  const std::string& permalink(size_t doc) const { return permalinks[doc]; }
   // Absolute URL of a route ("https://blog.example.com/tags/x/").
   std::string full_url(std::string_view route) const { return text::full_url_for(route, urls); }
 };

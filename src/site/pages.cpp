@@ -111,7 +111,7 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   o.set("source", Value(doc.source));
   o.set("full_source", Value(doc.file.string()));
   o.set("path", Value(doc.path));
-  o.set("permalink", Value(site.full_url(doc.path)));
+  o.set("permalink", Value(site.permalink(doc_index)));
   o.set("layout", doc.layout.empty() ? Value(false) : Value(doc.layout));
   o.set("comments", Value(doc.comments));
   o.set("published", Value(doc.published));

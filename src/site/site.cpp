@@ -638,6 +638,8 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     else d.path = std::move(*path);
   }
   if (!errors.empty()) return fail(std::move(errors));
+  site.permalinks.resize(site.docs.size());
+  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) { site.permalinks[i] = site.full_url(site.docs[i].path); });
   phase("routes");
 
   // bodies: reuse a rendered body when its inputs are the same
@@ -1244,9 +1246,11 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
     if (d.layout.empty()) put(content::route_to_file(d.path), OutputFile::text(site.body(e.doc).content, "source/" + d.source, false));
   }
   for (auto&& f : generate_feeds(site)) put(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
-  for (auto&& f : generate_sitemaps(site)) put(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
-  for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
   phase("feeds");
+  for (auto&& f : generate_sitemaps(site)) put(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
+  phase("sitemaps");
+  for (auto&& f : generate_searchdb(site)) put(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  phase("searchdb");
   // Haven's search index: the Indexer redoes only the edited posts and the shards they touch;
   // its shards are named by their content, so files of the previous index can disappear
   if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable && st.search) {
