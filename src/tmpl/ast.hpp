@@ -91,6 +91,7 @@ struct Expr {
   StrOp str_op = nullptr;           // resolved by finalize(): the filter's string fast path
   OrderOp order_op = nullptr;       // resolved by finalize(): the filter's loop-order fast path
   mutable std::atomic<uint32_t> hint{0}; // Attr/Name: where the key was last found in an object
+  uint64_t key = 0;                 // Name: name_key(name), set by finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call
   bool const_args = false;          // a filter whose arguments are all literals: `arg_values`
@@ -130,6 +131,8 @@ struct Node {
   std::vector<std::string> targets;
   std::vector<std::pair<std::string, ExprPtr>> params; // default may be null
   std::vector<std::pair<std::string, std::string>> names;
+  // name_key of each target (For), or of each parameter (Macro, CallBlock), set by finalize().
+  std::vector<uint64_t> keys;
 };
 
 struct Template {

@@ -124,6 +124,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
   walk(
       tmpl.body,
       [&](Expr& e) {
+        if (e.kind == ExprKind::Name) e.key = name_key(e.name); // lookups compare keys
         if (e.kind == ExprKind::Filter) {
           auto it = filters.find(e.name);
           if (it == filters.end()) {
@@ -150,7 +151,14 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
           }
         }
       },
-      [](Node&) {});
+      [](Node& n) {
+        n.keys.clear(); // frames bind these names with their keys
+        if (n.kind == NodeKind::For) {
+          for (const auto& t : n.targets) n.keys.push_back(name_key(t));
+        } else if (n.kind == NodeKind::Macro || n.kind == NodeKind::CallBlock) {
+          for (const auto& [name, def] : n.params) n.keys.push_back(name_key(name));
+        }
+      });
   mark_body_calls(tmpl.body);
 }
 

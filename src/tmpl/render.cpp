@@ -17,6 +17,8 @@ using base::Value;
 
 // ---------------------------------------------------------------- frames and contexts
 
+bool same_long_name(std::string_view a, std::string_view b) { return same_name(a, b); }
+
 void Frame::assign(std::string_view name, Value value) {
   // Nunjucks' Frame.resolve(name, forWrite): an isolated frame stops the search at itself only.
   Frame* target = nullptr;
@@ -34,29 +36,31 @@ void Frame::assign(std::string_view name, Value value) {
 }
 
 const Value* Context::lookup(std::string_view name) const {
+  uint64_t key = name_key(name);
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
-    if (same_name(it->first, name)) return &it->second;
+    if (is_name(it->key, it->name, key, name)) return &it->value;
   }
   if (root.is_object()) return root.as_object().find(name);
   return nullptr;
 }
 
-const Value* Context::lookup(std::string_view name, std::atomic<uint32_t>& hint) const {
+const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const {
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
-    if (same_name(it->first, name)) return &it->second;
+    if (is_name(it->key, it->name, key, name)) return &it->value;
   }
   if (root.is_object()) return find_hinted(root.as_object(), name, hint);
   return nullptr;
 }
 
 void Context::set_variable(std::string_view name, Value value) {
-  for (auto& [k, v] : vars) {
-    if (k == name) {
-      v = std::move(value);
+  uint64_t key = name_key(name);
+  for (auto& var : vars) {
+    if (var.key == key && var.name == name) {
+      var.value = std::move(value);
       return;
     }
   }
-  vars.emplace_back(std::string(name), std::move(value));
+  vars.push_back(Var{std::string(name), key, std::move(value)});
 }
 
 void Context::add_export(std::string_view name) {
@@ -466,6 +470,13 @@ private:
 
 const Value k_undefined;
 const KwArgs k_no_kwargs;
+const uint64_t k_loop_key = name_key("loop");
+const uint64_t k_caller_key = name_key("caller");
+
+// name_key of `node`'s target or parameter `i` (precomputed by finalize()).
+uint64_t key_at(const Node& node, size_t i, std::string_view name) {
+  return i < node.keys.size() ? node.keys[i] : name_key(name);
+}
 
 std::string_view source_text(const Scope& s, Span span) {
   return std::string_view(s.tmpl->source).substr(span.offset, span.length);
@@ -647,6 +658,8 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
     if (node->kind == NodeKind::Text) {
       out += node->text; // most nodes: no dispatch
+    } else if (node->kind == NodeKind::Output) {
+      exec_output(*node->expr, scope, out);
     } else {
       exec_node(*node, scope, out);
     }
@@ -733,8 +746,7 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   case NodeKind::Output: exec_output(*node.expr, scope, out); return;
   case NodeKind::If:
     for (const auto& [cond, body] : node.branches) {
-      Value tmp;
-      if (eval_ref(*cond, scope, tmp).truthy()) {
+      if (eval_cond(*cond, scope)) {
         exec_body(body, scope, out);
         return;
       }
@@ -921,13 +933,13 @@ void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, 
     loop = std::static_pointer_cast<LoopInfo>(std::move(spare.back()));
     spare.pop_back();
   }
-  frame.set_local("loop", Value(std::shared_ptr<const base::Native>(loop)));
+  frame.set_local("loop", k_loop_key, Value(std::shared_ptr<const base::Native>(loop)));
   for (size_t i = 0; i < n; ++i) {
     bind(frame, i);
     loop->set(i, n);
     exec_body(node.body, inner, out);
   }
-  frame.set_local("loop", Value());
+  frame.set_local("loop", k_loop_key, Value());
   if (loop.use_count() == 1 && spare.size() < 64) spare.push_back(std::move(loop)); // nobody kept it
 }
 
@@ -953,7 +965,7 @@ bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
   }
   double value = start;
   run_loop(node, scope, out, n, [&](Frame& frame, size_t) {
-    frame.set_local(node.targets[0], Value(value));
+    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), Value(value));
     value += step;
   });
   return true;
@@ -978,7 +990,9 @@ bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
   }
   SmallVec<uint32_t> order(arr->size());
   if (!e.order_op(*arr, argv, kwargs, order.span())) return false;
-  run_loop(node, scope, out, arr->size(), [&](Frame& frame, size_t i) { frame.set_local(node.targets[0], (*arr)[order[i]]); });
+  run_loop(node, scope, out, arr->size(), [&](Frame& frame, size_t i) {
+    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), (*arr)[order[i]]);
+  });
   return true;
 }
 
@@ -994,7 +1008,8 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
     auto arr = seq.array_ptr(); // alive while iterating: the body may rebind the variable
     const base::Array& items = *arr;
     if (targets.size() == 1) {
-      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], items[i]); });
+      uint64_t key = key_at(node, 0, targets[0]);
+      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], key, items[i]); });
     } else {
       run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
         for (size_t u = 0; u < targets.size(); ++u) frame.set_local(targets[u], member(items[i], Value(static_cast<double>(u))));
@@ -1221,7 +1236,7 @@ Value Exec::eval_call(const Expr& expr, Scope& scope, std::string* direct, bool*
         if (!error.empty()) fail(scope, expr.span, error);
         return result;
       }
-      args = ArgList();
+      args.clear();
     }
     callee_tmp = member(*obj, std::string_view(callee_expr.name));
     callee = &callee_tmp;
@@ -1270,6 +1285,61 @@ Value Exec::eval_call(const Expr& expr, Scope& scope, std::string* direct, bool*
   return std::move(*result);
 }
 
+namespace {
+// `a op b` as JavaScript evaluates it; two numbers (loop counters, counts) compare directly.
+bool compare(CmpOp op, const Value& a, const Value& b) {
+  if (a.is_number() && b.is_number()) {
+    double x = a.as_number(), y = b.as_number();
+    switch (op) {
+    case CmpOp::Eq:
+    case CmpOp::StrictEq: return x == y;
+    case CmpOp::Ne:
+    case CmpOp::StrictNe: return x != y;
+    case CmpOp::Lt: return x < y;
+    case CmpOp::Gt: return x > y;
+    case CmpOp::Le: return x <= y;
+    case CmpOp::Ge: return x >= y;
+    }
+  }
+  switch (op) {
+  case CmpOp::Eq: return js_loose_equal(a, b);
+  case CmpOp::Ne: return !js_loose_equal(a, b);
+  case CmpOp::StrictEq: return js_strict_equal(a, b);
+  case CmpOp::StrictNe: return !js_strict_equal(a, b);
+  case CmpOp::Lt: return js_less(a, b);
+  case CmpOp::Gt: return js_less(b, a);
+  case CmpOp::Le: return js_less_equal(a, b);
+  case CmpOp::Ge: return js_less_equal(b, a);
+  }
+  return false;
+}
+} // namespace
+
+bool Exec::eval_cond(const Expr& expr, Scope& scope) {
+  // Same operands in the same order as eval_ref, without building the boolean Values.
+  switch (expr.kind) {
+  case ExprKind::Compare:
+    if (expr.cmp_ops.size() == 1) {
+      Value lt, rt;
+      const Value* left = &eval_ref(*expr.args[0], scope, lt);
+      if (expr.args[1]->has_call && left != &lt) { // the right side runs code that could rebind the left
+        Value copy = *left;
+        lt = std::move(copy);
+        left = &lt;
+      }
+      const Value& right = eval_ref(*expr.args[1], scope, rt);
+      return compare(expr.cmp_ops[0], *left, right);
+    }
+    break;
+  case ExprKind::Not: return !eval_cond(*expr.args[0], scope);
+  case ExprKind::And: return eval_cond(*expr.args[0], scope) && eval_cond(*expr.args[1], scope); // && yields an operand
+  case ExprKind::Or: return eval_cond(*expr.args[0], scope) || eval_cond(*expr.args[1], scope);
+  default: break;
+  }
+  Value tmp;
+  return eval_ref(expr, scope, tmp).truthy();
+}
+
 Value Exec::eval(const Expr& expr, Scope& scope) {
   Value tmp;
   const Value& r = eval_ref(expr, scope, tmp);
@@ -1296,8 +1366,8 @@ const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
 }
 
 const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
-  const Value* v = scope.frame->lookup(expr.name);
-  if (!v) v = scope.ctx->lookup(expr.name, expr.hint);
+  const Value* v = scope.frame->lookup(expr.name, expr.key);
+  if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
   if (!v) {
     auto it = impl.globals.find(std::string_view(expr.name));
     if (it != impl.globals.end()) v = &it->second;
@@ -1372,8 +1442,7 @@ const Value& Exec::eval_ref_other(const Expr& expr, Scope& scope, Value& tmp) {
     return tmp;
   }
   case ExprKind::Not: {
-    Value t;
-    bool r = !eval_ref(*expr.args[0], scope, t).truthy();
+    bool r = !eval_cond(*expr.args[0], scope);
     tmp = Value(r);
     return tmp;
   }
@@ -1429,16 +1498,7 @@ const Value& Exec::eval_ref_other(const Expr& expr, Scope& scope, Value& tmp) {
         left = &lt;
       }
       const Value& right = eval_ref(rhs, scope, rt);
-      switch (expr.cmp_ops[i]) {
-      case CmpOp::Eq: r = js_loose_equal(*left, right); break;
-      case CmpOp::Ne: r = !js_loose_equal(*left, right); break;
-      case CmpOp::StrictEq: r = js_strict_equal(*left, right); break;
-      case CmpOp::StrictNe: r = !js_strict_equal(*left, right); break;
-      case CmpOp::Lt: r = js_less(*left, right); break;
-      case CmpOp::Gt: r = js_less(right, *left); break;
-      case CmpOp::Le: r = js_less_equal(*left, right); break;
-      case CmpOp::Ge: r = js_less_equal(right, *left); break;
-      }
+      r = compare(expr.cmp_ops[i], *left, right);
       lt = Value(r);
       left = &lt;
     }
@@ -1498,8 +1558,7 @@ const Value& Exec::eval_ref_other(const Expr& expr, Scope& scope, Value& tmp) {
     return eval_ref(*expr.args.back(), scope, tmp);
   }
   case ExprKind::InlineIf: {
-    Value t;
-    if (eval_ref(*expr.args[1], scope, t).truthy()) return eval_ref(*expr.args[0], scope, tmp);
+    if (eval_cond(*expr.args[1], scope)) return eval_ref(*expr.args[0], scope, tmp);
     if (expr.args[2]) return eval_ref(*expr.args[2], scope, tmp);
     return k_undefined;
   }
@@ -1529,23 +1588,27 @@ namespace {
 // The arguments are moved into the frame.
 void bind_params(Exec& exec, const Node& node, Frame& frame, Scope& scope, std::span<Value> args, const KwArgs& kwargs) {
   size_t pos = 0;
-  for (const auto& [name, def] : node.params) {
+  for (size_t p = 0; p < node.params.size(); ++p) {
+    const auto& [name, def] = node.params[p];
     if (def) continue;
+    uint64_t key = key_at(node, p, name);
     if (pos < args.size()) {
-      frame.set_local(name, std::move(args[pos++]));
+      frame.set_local(name, key, std::move(args[pos++]));
     } else {
       const Value* kw = find_kwarg(kwargs, name);
-      frame.set_local(name, kw ? *kw : Value());
+      frame.set_local(name, key, kw ? *kw : Value());
     }
   }
-  for (const auto& [name, def] : node.params) {
+  for (size_t p = 0; p < node.params.size(); ++p) {
+    const auto& [name, def] = node.params[p];
     if (!def) continue;
+    uint64_t key = key_at(node, p, name);
     if (pos < args.size()) {
-      frame.set_local(name, std::move(args[pos++]));
+      frame.set_local(name, key, std::move(args[pos++]));
     } else if (const Value* kw = find_kwarg(kwargs, name)) {
-      frame.set_local(name, *kw);
+      frame.set_local(name, key, *kw);
     } else {
-      frame.set_local(name, exec.eval(*def, scope));
+      frame.set_local(name, key, exec.eval(*def, scope));
     }
   }
 }
@@ -1570,7 +1633,7 @@ void Exec::call_macro_into(const MacroValue& macro, std::span<Value> args, const
   bind_params(*this, node, frame, scope, args, kwargs);
   if (!macro.is_caller()) {
     const Value* caller = find_kwarg(kwargs, "caller");
-    frame.set_local("caller", caller ? *caller : Value());
+    frame.set_local("caller", k_caller_key, caller ? *caller : Value());
   }
   exec_body(node.body, scope, out);
 }

@@ -6,10 +6,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <map>
 #include <optional>
 #include <memory>
+#include <new>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -46,13 +48,64 @@ private:
 // A regex Value, or Undefined with `error` set.
 base::Value make_regex(const std::string& body, const std::string& flags, std::string& error);
 
-// Name equality for short identifiers: an inline byte loop beats a call to memcmp.
+// Name equality for short identifiers: inline word compares beat a call to memcmp (names and
+// keys are a few bytes; the loads never leave either string).
 inline bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  auto eq8 = [](const char* x, const char* y) {
+    uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    return u == v;
+  };
+  auto eq4 = [](const char* x, const char* y) {
+    uint32_t u, v;
+    std::memcpy(&u, x, 4);
+    std::memcpy(&v, y, 4);
+    return u == v;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (!eq8(p + i, q + i)) return false;
+    }
+    return eq8(p + n - 8, q + n - 8); // the last word overlaps the previous one
   }
-  return true;
+  if (n >= 4) return eq4(p, q) && eq4(p + n - 4, q + n - 4);
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
+}
+
+// A variable name as one integer, so scopes compare names with one instruction. A name of up to
+// seven bytes is its bytes and its length (equal keys: equal names); a longer name is a hash
+// with the top byte 0xFF (equal keys: compare the names too, `name_key_exact` is false).
+inline uint64_t name_key(std::string_view s) {
+  size_t n = s.size();
+  auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(s[i])); };
+  if (n < 8) {
+    uint64_t k = static_cast<uint64_t>(n) << 56;
+    if (n >= 4) { // two overlapping four-byte loads cover the name
+      uint32_t lo, hi;
+      std::memcpy(&lo, s.data(), 4);
+      std::memcpy(&hi, s.data() + n - 4, 4);
+      return k | lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+    }
+    if (n > 0) k |= byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+    return k;
+  }
+  uint64_t first, last;
+  std::memcpy(&first, s.data(), 8);
+  std::memcpy(&last, s.data() + n - 8, 8);
+  uint64_t h = (first ^ ((last << 29) | (last >> 35)) ^ (n * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+  return (h ^ (h >> 32)) | (uint64_t{0xFF} << 56);
+}
+inline bool name_key_exact(uint64_t key) { return (key >> 56) != 0xFF; }
+// Whether a variable named `var` with name_key `var_key` is `name` with key `key`: keys of short
+// names decide alone; long names compare their bytes too (out of line: rare).
+[[gnu::noinline]] bool same_long_name(std::string_view a, std::string_view b);
+inline bool is_name(uint64_t var_key, std::string_view var, uint64_t key, std::string_view name) {
+  return var_key == key && (name_key_exact(key) || same_long_name(var, name));
 }
 
 // A few elements on the stack, more on the heap (sort orders and keys; lists in templates are
@@ -94,33 +147,41 @@ struct Frame {
   Frame() = default;
   Frame(const Frame&) = delete;
   Frame& operator=(const Frame&) = delete;
+  ~Frame() {
+    for (uint32_t i = 0; i < m_count; ++i) slot(i).~Var();
+  }
 
   // Nunjucks' lookup: an undefined value does not shadow the parent.
-  const base::Value* lookup(std::string_view name) const {
+  const base::Value* lookup(std::string_view name) const { return lookup(name, name_key(name)); }
+  const base::Value* lookup(std::string_view name, uint64_t key) const {
     for (const Frame* f = this; f; f = f->parent) {
-      if (const base::Value* v = f->find(name)) {
+      if (const base::Value* v = f->find(name, key)) {
         if (!v->is_undefined()) return v;
       }
     }
     return nullptr;
   }
-  // This frame's own variable `name`, or nullptr.
-  const base::Value* find(std::string_view name) const {
+  // This frame's own variable `name` (whose name_key is `key`), or nullptr.
+  const base::Value* find(std::string_view name) const { return find(name, name_key(name)); }
+  const base::Value* find(std::string_view name, uint64_t key) const {
     for (uint32_t i = 0; i < m_count; ++i) {
-      if (same_name(m_inline[i].name, name)) return &m_inline[i].value;
+      const Var& var = slot(i);
+      if (is_name(var.key, var.name, key, name)) return &var.value;
     }
     for (const auto& var : m_more) {
-      if (same_name(var.name, name)) return &var.value;
+      if (is_name(var.key, var.name, key, name)) return &var.value;
     }
     return nullptr;
   }
-  void set_local(std::string_view name, base::Value value) {
-    if (auto* v = const_cast<base::Value*>(find(name))) {
+  void set_local(std::string_view name, base::Value value) { set_local(name, name_key(name), std::move(value)); }
+  void set_local(std::string_view name, uint64_t key, base::Value value) {
+    if (auto* v = const_cast<base::Value*>(find(name, key))) {
       *v = std::move(value);
     } else if (m_count < k_inline) {
-      m_inline[m_count++] = Var{name, std::move(value)};
+      new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
+      ++m_count;
     } else {
-      m_more.push_back(Var{name, std::move(value)});
+      m_more.push_back(Var{name, key, std::move(value)});
     }
   }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
@@ -129,12 +190,18 @@ struct Frame {
 private:
   struct Var {
     std::string_view name; // names live in the AST
+    uint64_t key = 0;      // name_key(name)
     base::Value value;
   };
   // Loops and macros bind a handful of names: those need no heap allocation.
   static constexpr uint32_t k_inline = 4;
-  std::array<Var, k_inline> m_inline;
+  // Constructed on first use (most frames bind one or two names), destroyed by ~Frame.
+  alignas(Var) unsigned char m_inline[k_inline * sizeof(Var)];
   uint32_t m_count = 0;
+  Var& slot(uint32_t i) { return *std::launder(reinterpret_cast<Var*>(m_inline + i * sizeof(Var))); }
+  const Var& slot(uint32_t i) const {
+    return *std::launder(reinterpret_cast<const Var*>(m_inline + i * sizeof(Var)));
+  }
   std::vector<Var> m_more;
 };
 
@@ -145,14 +212,20 @@ struct BlockRef {
 
 struct Context {
   base::Value root; // the render's context Object (shared, never copied)
-  std::vector<std::pair<std::string, base::Value>> vars;
+  struct Var {
+    std::string name;
+    uint64_t key; // name_key(name)
+    base::Value value;
+  };
+  std::vector<Var> vars;
   std::vector<std::pair<std::string_view, std::vector<BlockRef>>> blocks;
   std::vector<std::string> exports;
 
   const base::Value* lookup(std::string_view name) const;
   void set_variable(std::string_view name, base::Value value);
   void add_export(std::string_view name);
-  const base::Value* lookup(std::string_view name, std::atomic<uint32_t>& hint) const;
+  // `name` (whose name_key is `key`), trying root entry `hint` first.
+  const base::Value* lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const;
   void add_blocks(const Template& tmpl);
   const BlockRef* get_block(std::string_view name) const;
   const BlockRef* get_super(std::string_view name, const BlockRef* current) const;
@@ -218,26 +291,39 @@ ThreadCache& thread_cache();
 // Positional call arguments; the common few need no heap allocation.
 class ArgList {
 public:
+  ArgList() = default;
+  ArgList(const ArgList&) = delete;
+  ArgList& operator=(const ArgList&) = delete;
+  ~ArgList() { clear(); }
+
   void push(base::Value v) {
     if (m_heap.empty() && m_n < k_inline) {
-      m_inline[m_n++] = std::move(v);
+      new (m_inline + m_n * sizeof(base::Value)) base::Value(std::move(v));
+      ++m_n;
       return;
     }
     if (m_heap.empty()) {
-      for (size_t i = 0; i < m_n; ++i) m_heap.push_back(std::move(m_inline[i]));
+      for (size_t i = 0; i < m_n; ++i) m_heap.push_back(std::move(inline_data()[i]));
     }
     m_heap.push_back(std::move(v));
   }
   std::span<base::Value> span() {
-    return m_heap.empty() ? std::span<base::Value>(m_inline.data(), m_n) : std::span<base::Value>(m_heap);
+    return m_heap.empty() ? std::span<base::Value>(inline_data(), m_n) : std::span<base::Value>(m_heap);
   }
   size_t size() const { return m_heap.empty() ? m_n : m_heap.size(); }
+  void clear() {
+    for (size_t i = 0; i < m_n; ++i) inline_data()[i].~Value();
+    m_n = 0;
+    m_heap.clear();
+  }
 
 private:
   static constexpr size_t k_inline = 4; // filters and macros rarely take more arguments
-  std::array<base::Value, k_inline> m_inline;
+  // Constructed on push (most calls take one or two arguments), destroyed by clear().
+  alignas(base::Value) unsigned char m_inline[k_inline * sizeof(base::Value)];
   size_t m_n = 0;
   std::vector<base::Value> m_heap;
+  base::Value* inline_data() { return std::launder(reinterpret_cast<base::Value*>(m_inline)); }
 };
 
 // One render call: owns the contexts it creates and tracks nesting depth.
@@ -262,6 +348,8 @@ struct Exec {
   void exec_node(const Node& node, Scope& scope, std::string& out);
   // The value of `expr`, copied out.
   base::Value eval(const Expr& expr, Scope& scope);
+  // Whether `expr` is truthy (conditions of if, inline if, not).
+  bool eval_cond(const Expr& expr, Scope& scope);
   // The value of `expr` without a copy when it already lives somewhere that outlives the
   // expression (a variable, a field of a live object, a literal); otherwise it is computed
   // into `tmp` and `tmp` is returned. The reference is valid while `tmp` is untouched and no

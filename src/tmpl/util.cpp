@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -66,9 +67,24 @@ void utf8_append(std::string& out, char32_t cp) {
 }
 
 size_t utf8_length(std::string_view s) {
-  // Code points = bytes - continuation bytes (10xxxxxx), counted eight bytes at a time.
-  constexpr uint64_t k_high = 0x8080808080808080ull;
+  // Code points = bytes - continuation bytes (10xxxxxx).
   size_t continuation = 0, i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: a continuation byte is < -64 as a signed byte. The per-lane
+  // counters are summed every 255 blocks at most, before a lane can overflow.
+  const __m128i limit = _mm_set1_epi8(static_cast<char>(0xC0));
+  while (i + 16 <= s.size()) {
+    __m128i acc = _mm_setzero_si128();
+    size_t blocks = std::min<size_t>((s.size() - i) / 16, 255);
+    for (size_t b = 0; b < blocks; ++b, i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(v, limit)); // -1 per continuation byte
+    }
+    __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+    continuation += static_cast<size_t>(_mm_cvtsi128_si32(sums)) + static_cast<size_t>(_mm_extract_epi16(sums, 4));
+  }
+#endif
+  constexpr uint64_t k_high = 0x8080808080808080ull;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t x;
     std::memcpy(&x, s.data() + i, 8);
@@ -144,7 +160,16 @@ std::string_view js_trim_end(std::string_view s) {
 std::string_view js_trim(std::string_view s) { return js_trim_end(js_trim_start(s)); }
 
 bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  // Eight bytes at a time: any high bit set is a non-ASCII byte.
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    high |= x;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 std::string to_lower(std::string_view s) {
@@ -177,70 +202,132 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
-void append_lower(std::string& out, std::string_view s) {
-  if (!is_ascii(s)) {
-    out += to_lower(s);
-    return;
-  }
+namespace {
+// Escaping and URI encoding size the output for the worst case (6 and 3 bytes per input byte)
+// before writing; long input goes in chunks so that a big body does not leave the page string
+// with five times its size in spare capacity.
+constexpr size_t k_chunk = 4096;
+
+// Whether `s` lies in `out`'s buffer (growing `out` would move it).
+bool aliases(const std::string& out, std::string_view s) {
+  std::less_equal<const char*> le;
+  return !s.empty() && le(out.data(), s.data()) && le(s.data(), out.data() + out.capacity());
+}
+
+// out += s with ASCII letters mapped by `map` in one pass; false (and `out` unchanged) when `s`
+// is not ASCII.
+template <class Map>
+bool append_ascii_mapped(std::string& out, std::string_view s, Map map) {
   size_t start = out.size();
-  out.append(s);
-  for (size_t i = start; i < out.size(); ++i) {
-    if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] + 32);
-  }
+  unsigned high = 0;
+  out.resize_and_overwrite(start + s.size(), [&](char* d, size_t n) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      high |= c;
+      d[start + i] = static_cast<char>(map(c));
+    }
+    return n;
+  });
+  if (high < 0x80) return true;
+  out.resize(start);
+  return false;
+}
+} // namespace
+
+void append_lower(std::string& out, std::string_view s) {
+  if (aliases(out, s)) return append_lower(out, std::string(s));
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+  if (!append_ascii_mapped(out, s, lower)) out += to_lower(s);
 }
 
 void append_upper(std::string& out, std::string_view s) {
-  if (!is_ascii(s)) {
-    out += to_upper(s);
-    return;
-  }
-  size_t start = out.size();
-  out.append(s);
-  for (size_t i = start; i < out.size(); ++i) {
-    if (out[i] >= 'a' && out[i] <= 'z') out[i] = static_cast<char>(out[i] - 32);
-  }
+  if (aliases(out, s)) return append_upper(out, std::string(s));
+  auto upper = [](unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; };
+  if (!append_ascii_mapped(out, s, upper)) out += to_upper(s);
 }
 
 namespace {
-// Index of the first byte of s[i..] that escaping replaces, or s.size().
-size_t find_escapable(std::string_view s, size_t i) {
 #if defined(__SSE2__)
+// Bit k set when byte k of `v` is one of & " ' < > backslash.
+inline unsigned escapable_mask(__m128i v) {
   const __m128i amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
   const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), backslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= s.size(); i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
-    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, backslash)));
-    if (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit))) return i + static_cast<size_t>(std::countr_zero(mask));
-  }
+  __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
+  hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, backslash)));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
 #endif
-  for (; i < s.size(); ++i) {
-    switch (s[i]) {
-    case '&': case '"': case '\'': case '<': case '>': case '\\': return i;
-    default: break;
+
+// Escapes s[i, end) to `w` one byte at a time; returns the new end of the output. Entities are
+// written as one eight-byte store (the caller leaves room).
+char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
+  static constexpr char k_entity[6][8] = {"&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&#92;"};
+  static constexpr uint8_t k_entity_len[6] = {5, 6, 5, 4, 4, 5};
+  static constexpr auto k_which = [] { // 1 + index into k_entity, 0 for bytes kept as they are
+    std::array<uint8_t, 256> t{};
+    t['&'] = 1;
+    t['"'] = 2;
+    t['\''] = 3;
+    t['<'] = 4;
+    t['>'] = 5;
+    t['\\'] = 6;
+    return t;
+  }();
+  for (; i < end; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (uint8_t k = k_which[c]) {
+      std::memcpy(w, k_entity[k - 1], 8);
+      w += k_entity_len[k - 1];
+    } else {
+      *w++ = static_cast<char>(c);
     }
   }
-  return s.size();
+  return w;
+}
+} // namespace
+
+namespace {
+// append_* of long input (in chunks) or of input inside `out` (from a copy).
+template <class Append>
+[[gnu::noinline]] void append_in_chunks(std::string& out, std::string_view s, Append append) {
+  std::string copy;
+  if (aliases(out, s)) {
+    copy.assign(s);
+    s = copy;
+  }
+  for (; s.size() > k_chunk; s.remove_prefix(k_chunk)) append(out, s.substr(0, k_chunk));
+  append(out, s);
 }
 } // namespace
 
 void append_escaped(std::string& out, std::string_view s) {
-  size_t start = 0;
-  while (true) {
-    size_t i = find_escapable(s, start);
-    out.append(s.data() + start, i - start);
-    if (i == s.size()) return;
-    switch (s[i]) {
-    case '&': out.append("&amp;", 5); break;
-    case '"': out.append("&quot;", 6); break;
-    case '\'': out.append("&#39;", 5); break;
-    case '<': out.append("&lt;", 4); break;
-    case '>': out.append("&gt;", 4); break;
-    default: out.append("&#92;", 5); break; // backslash
-    }
-    start = i + 1;
+  if (s.size() > k_chunk || aliases(out, s)) [[unlikely]] {
+    append_in_chunks(out, s, [](std::string& o, std::string_view part) { append_escaped(o, part); });
+    return;
   }
+  size_t len = out.size();
+  // Worst case: every byte becomes a six-byte entity, plus slack for the eight-byte stores.
+  size_t room = 6 * s.size() + 8;
+  if (out.capacity() - len < room) out.reserve(std::max(2 * out.capacity(), len + room)); // geometric growth
+  out.resize_and_overwrite(len + room, [&](char* d, size_t) {
+    char* w = d + len;
+    size_t i = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes without anything to escape are stored as they are.
+    for (; i + 16 <= s.size(); i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      if (escapable_mask(v) == 0) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+        w += 16;
+      } else {
+        w = escape_bytes(s.data(), i, i + 16, w);
+      }
+    }
+#endif
+    w = escape_bytes(s.data(), i, s.size(), w);
+    return static_cast<size_t>(w - d);
+  });
 }
 
 std::string escape_html(std::string_view s) {
@@ -260,17 +347,26 @@ void append_uri_component(std::string& out, std::string_view s) {
     }
     return keep;
   }();
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = i;
-    while (j < s.size() && k_keep[static_cast<unsigned char>(s[j])]) ++j;
-    out.append(s.substr(i, j - i));
-    if (j == s.size()) break;
-    auto c = static_cast<unsigned char>(s[j]);
-    char esc[3] = {'%', k_hex[c >> 4], k_hex[c & 15]};
-    out.append(esc, 3);
-    i = j + 1;
+  if (s.size() > k_chunk || aliases(out, s)) [[unlikely]] {
+    append_in_chunks(out, s, [](std::string& o, std::string_view part) { append_uri_component(o, part); });
+    return;
   }
+  size_t start = out.size();
+  out.resize_and_overwrite(start + 3 * s.size(), [&](char* d, size_t) { // at most %XX per byte
+    char* w = d + start;
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      if (k_keep[c]) {
+        *w++ = ch;
+      } else {
+        w[0] = '%';
+        w[1] = k_hex[c >> 4];
+        w[2] = k_hex[c & 15];
+        w += 3;
+      }
+    }
+    return static_cast<size_t>(w - d);
+  });
 }
 
 std::string encode_uri_component(std::string_view s) {
@@ -411,7 +507,11 @@ std::string js_number(double d) {
 }
 
 void append_js_number(std::string& out, double d) {
-  if (d != 0 && std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+  if (d == 0) { // JavaScript prints -0 as 0 too
+    out += '0';
+    return;
+  }
+  if ( std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(d));
     out.append(buf, end);

@@ -1,0 +1,184 @@
+// The second round of fast paths (escaping and UTF-8 counting by blocks, one-pass case mapping,
+// URI encoding and one-byte replace, integer name keys in scopes, conditions without boolean
+// Values, in-place sort of short string lists) must give the bytes of the plain algorithms;
+// template expectations are Nunjucks 3.2.4's output.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+
+#include "base/value.hpp"
+#include "tmpl/engine.hpp"
+#include "tmpl/runtime.hpp"
+#include "tmpl/util.hpp"
+
+using namespace haven;
+using base::Value;
+
+namespace {
+
+Value obj(std::initializer_list<std::pair<const char*, Value>> fields) {
+  base::Object o;
+  for (const auto& [k, v] : fields) o.set(k, v);
+  return Value(std::move(o));
+}
+
+Value list(std::initializer_list<Value> items) { return Value(base::Array(items)); }
+
+std::string render(std::string_view src, const Value& ctx = {}) {
+  tmpl::Engine engine;
+  EXPECT_TRUE(engine.finalize().empty());
+  auto out = engine.render_string(src, ctx);
+  if (!out) return "ERROR: " + out.error().message;
+  return *out;
+}
+
+std::string plain_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '\\': out += "&#92;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string fmt_hex(unsigned char c) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  return {'%', k_hex[c >> 4], k_hex[c & 15]};
+}
+
+size_t plain_utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+} // namespace
+
+TEST(SpeedPaths, EscapingMatchesThePlainLoopAtEveryBlockBoundary) {
+  // Lengths around the sixteen-byte blocks, an entity at every position, plain runs between.
+  const std::string specials = "&\"'<>\\";
+  for (size_t len = 0; len <= 50; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      std::string s(len, 'x');
+      if (at < len) s[at] = specials[at % specials.size()];
+      if (len > 3) s[len - 1] = '<';
+      std::string out = "prefix";
+      tmpl::detail::append_escaped(out, s);
+      ASSERT_EQ(out, "prefix" + plain_escape(s)) << "len " << len << " at " << at;
+    }
+  }
+  std::string all_special(40, '&');
+  std::string out;
+  out.shrink_to_fit(); // no room: the output grows
+  tmpl::detail::append_escaped(out, all_special);
+  EXPECT_EQ(out, plain_escape(all_special));
+  // Escaping part of the output itself (the buffer may move while growing).
+  std::string self = "<a href='x'>and some more text to force a reallocation</a>";
+  std::string_view view(self);
+  tmpl::detail::append_escaped(self, view.substr(0, 12));
+  EXPECT_EQ(self, "<a href='x'>and some more text to force a reallocation</a>&lt;a href=&#39;x&#39;&gt;");
+}
+
+TEST(SpeedPaths, Utf8LengthAndAsciiChecksByBlocks) {
+  std::string s;
+  for (int i = 0; i < 5000; ++i) s += (i % 7 == 0) ? "é" : (i % 11 == 0 ? "中" : "a"); // > 255 blocks
+  for (size_t len : {0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 100, 4079, 4080, 4081, 4096, 4097}) {
+    std::string_view part = std::string_view(s).substr(0, std::min(len, s.size()));
+    ASSERT_EQ(tmpl::detail::utf8_length(part), plain_utf8_length(part)) << len;
+  }
+  EXPECT_EQ(tmpl::detail::utf8_length(s), plain_utf8_length(s));
+  EXPECT_TRUE(tmpl::detail::is_ascii("plain ascii text, longer than eight"));
+  EXPECT_FALSE(tmpl::detail::is_ascii("plain ascii text, then é"));
+  EXPECT_FALSE(tmpl::detail::is_ascii("é"));
+  EXPECT_TRUE(tmpl::detail::is_ascii(""));
+}
+
+TEST(SpeedPaths, CaseMappingAndUriEncodingInOnePass) {
+  EXPECT_EQ(render("{{ 'Hello WORLD 42' | lower }}|{{ 'Hello world' | upper }}|{{ 'ÄBC Déjà' | lower }}|"
+                   "{{ 'straße' | upper }}"),
+            "hello world 42|HELLO WORLD|äbc déjà|STRASSE");
+  EXPECT_EQ(render("{{ 'C++ & Go/Rust' | lower | urlencode }}|{{ '日本 語' | urlencode }}|{{ \"a'b(c)*~!\" | urlencode }}"),
+            "c%2B%2B%20%26%20go%2Frust|%E6%97%A5%E6%9C%AC%20%E8%AA%9E|a&#39;b(c)*~!");
+}
+
+TEST(SpeedPaths, OneByteReplaceKeepsCountSemantics) {
+  EXPECT_EQ(render("{{ '2024-01-10' | replace('-', '/') }}|{{ 'a-b-c-d' | replace('-', '+', 2) }}|"
+                   "{{ 'a-b-c' | replace('-', '') }}|{{ 'a-b' | replace('-', '<->') }}|{{ 'abc' | replace('-', '+') }}|"
+                   "{{ '-' | replace('-', 'xyz') }}|{{ 'a-b-c-d' | replace('-', '+', 0) }}"),
+            "2024/01/10|a+b+c-d|abc|a&lt;-&gt;b|abc|xyz|a-b-c-d");
+}
+
+TEST(SpeedPaths, ShortStringListsSortCaseInsensitivelyAndStably) {
+  Value ctx = obj({{"tags", list({"b", "A", "a", "B", "ab", "Aa"})}});
+  EXPECT_EQ(render("{{ tags | sort | join(',') }}|{% for t in tags | sort(true) %}{{ t }},{% endfor %}|"
+                   "{% for t in tags | sort(false, true) %}{{ t }},{% endfor %}",
+                   ctx),
+            "A,a,Aa,ab,b,B|b,B,ab,Aa,A,a,|A,Aa,B,a,ab,b,");
+}
+
+TEST(SpeedPaths, NameKeysKeepLongNamesApart) {
+  using tmpl::detail::name_key;
+  // Same length, same first and last eight bytes: the keys may collide, the names must not.
+  EXPECT_EQ(render("{% set abcdefgh_x_ijklmnop = 1 %}{% set abcdefgh_y_ijklmnop = 2 %}"
+                   "{{ abcdefgh_x_ijklmnop }}{{ abcdefgh_y_ijklmnop }}"
+                   "{% for abcdefgh_z_ijklmnop in [3] %}{{ abcdefgh_x_ijklmnop }}{{ abcdefgh_z_ijklmnop }}{% endfor %}"
+                   "{% macro m(first_long_param_a, first_long_param_b) %}{{ first_long_param_a }}{{ first_long_param_b }}{% endmacro %}"
+                   "{{ m(4, 5) }}"),
+            "121345");
+  EXPECT_NE(name_key("ab"), name_key("ba"));
+  EXPECT_NE(name_key("a"), name_key("aa"));
+  EXPECT_NE(name_key("post"), name_key("page"));
+  EXPECT_NE(name_key("abcdefg"), name_key("abcdefh"));
+  EXPECT_TRUE(tmpl::detail::name_key_exact(name_key("abcdefg")));
+  EXPECT_FALSE(tmpl::detail::name_key_exact(name_key("abcdefgh")));
+  // Context variables (top-level set, imported macros) use keys too.
+  Value ctx = obj({{"page", obj({{"title", "T"}})}, {"post", "P"}});
+  EXPECT_EQ(render("{% set pages = 'S' %}{{ page.title }}{{ pages }}{{ post }}{% set post = 'Q' %}{{ post }}", ctx), "TSPQ");
+  EXPECT_TRUE(tmpl::detail::same_name("abcdefghijklmnopq", "abcdefghijklmnopq"));
+  EXPECT_FALSE(tmpl::detail::same_name("abcdefghijklmnopq", "abcdefghXjklmnopq"));
+  EXPECT_FALSE(tmpl::detail::same_name("abcdefghijklmnopq", "abcdefghijklmnopX"));
+  EXPECT_FALSE(tmpl::detail::same_name("abc", "abd"));
+  EXPECT_FALSE(tmpl::detail::same_name("abc", "xbc"));
+  EXPECT_TRUE(tmpl::detail::same_name("", ""));
+}
+
+TEST(SpeedPaths, ConditionsAndNumbersWithoutTemporaries) {
+  Value ctx = obj({{"n", 2}, {"s", "2"}, {"z", 0}, {"e", ""}, {"xs", list({1})}});
+  EXPECT_EQ(render("{% if n == 2 %}a{% endif %}{% if n == s %}b{% endif %}{% if n === s %}c{% endif %}"
+                   "{% if n < 10 and n >= 2 %}d{% endif %}{% if z or e %}no{% else %}e{% endif %}"
+                   "{% if not e %}f{% endif %}{% if (0/0) == (0/0) %}no{% else %}g{% endif %}"
+                   "{% if xs | length %}h{% endif %}{{ 'i' if n != 1 }}{{ 'no' if n != 2 }}"
+                   "{% if 1 < 2 < 3 %}j{% endif %}{% if 3 > 2 > 1 %}no{% else %}k{% endif %}",
+                   ctx),
+            "abdefghijk");
+  EXPECT_EQ(render("{{ 0 }}|{{ -0 }}|{{ z }}|{{ 0.0 }}|{{ 1 - 1 }}", ctx), "0|0|0|0|0");
+}
+
+TEST(SpeedPaths, LongInputIsEscapedInChunksWithTheSameBytes) {
+  std::string s;
+  for (int i = 0; i < 3000; ++i) s += "a<b>&\"'\\ é ";
+  std::string out;
+  tmpl::detail::append_escaped(out, s);
+  EXPECT_EQ(out, plain_escape(s));
+  EXPECT_LT(out.capacity(), 2 * out.size() + 6 * 4096 + 64); // no worst-case spare room for the whole input
+  std::string uri;
+  tmpl::detail::append_uri_component(uri, s);
+  std::string plain;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
+      plain += static_cast<char>(c);
+    } else {
+      plain += fmt_hex(c);
+    }
+  }
+  EXPECT_EQ(uri, plain);
+  EXPECT_EQ(uri.substr(0, 24), "a%3Cb%3E%26%22'%5C%20%C3");
+}
