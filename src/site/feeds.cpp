@@ -225,26 +225,30 @@ std::vector<GeneratedFile> generate_feeds(const SiteModel& site) {
 std::vector<GeneratedFile> generate_sitemaps(const SiteModel& site) {
   std::vector<GeneratedFile> out;
   if (site.config.get("sitemap").is_nullish()) return out;
-  struct Entry { std::string loc; std::string lastmod; const char* freq; const char* priority; };
-  std::vector<std::pair<double, Entry>> docs;
+  // Entries point into the model (permalinks) or into `lists`; nothing is copied per post: this
+  // runs over every post on every `haven serve` edit.
+  struct Entry { std::string_view loc; std::string lastmod; const char* freq; const char* priority; };
+  std::vector<std::pair<double, uint32_t>> docs;  // (updated, doc), newest first
   docs.reserve(site.posts.size() + site.pages.size());
   auto add_doc = [&](uint32_t i) {
     const Document& doc = site.docs[i];
     if (auto s = doc.front.get("sitemap"); s.is_bool() && !s.as_bool()) return;
     if (doc.source.ends_with(".js") || doc.source.ends_with(".css")) return;
-    double updated = std::isnan(doc.updated_ms) ? doc.date_ms : doc.updated_ms;
-    docs.push_back({updated, {site.permalink(i), day_of(updated), "monthly", "0.6"}});
+    docs.emplace_back(std::isnan(doc.updated_ms) ? doc.date_ms : doc.updated_ms, i);
   };
   for (uint32_t i : site.posts) add_doc(i);
   for (uint32_t i : site.pages) add_doc(i);
   std::stable_sort(docs.begin(), docs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Entry> entries;
-  for (auto& d : docs) entries.push_back(std::move(d.second));
+  entries.reserve(docs.size() + site.taxonomies.tags.size() + site.taxonomies.categories.size() + 1);
+  for (const auto& [updated, i] : docs) entries.push_back({site.permalink(i), day_of(updated), "monthly", "0.6"});
   std::string today = day_of(site.now_ms);
-  entries.push_back({site.full_url(""), today, "daily", "1.0"});
+  std::vector<std::string> lists;  // home and taxonomy URLs, in order
+  lists.reserve(site.taxonomies.tags.size() + site.taxonomies.categories.size() + 1);
+  lists.push_back(site.full_url(""));
   std::set<std::string> listed;  // tags sharing a path (C++, C#) have one page: list it once
   auto add_list = [&](const std::string& path) {
-    if (listed.insert(path).second) entries.push_back({site.full_url(path), today, "weekly", "0.2"});
+    if (listed.insert(path).second) lists.push_back(site.full_url(path));
   };
   if (site.config.flag("sitemap.tags", true)) {
     for (const auto& t : site.taxonomies.tags) add_list(t.path);
@@ -252,19 +256,21 @@ std::vector<GeneratedFile> generate_sitemaps(const SiteModel& site) {
   if (site.config.flag("sitemap.categories", true)) {
     for (const auto& c : site.taxonomies.categories) add_list(c.path);
   }
+  for (size_t n = 0; n < lists.size(); ++n) entries.push_back({lists[n], today, n == 0 ? "daily" : "weekly", n == 0 ? "1.0" : "0.2"});
   std::vector<std::string> paths = site.config.list("sitemap.path");
   if (paths.empty()) paths = {"sitemap.xml", "sitemap.txt"};
   for (const auto& path : paths) {
     std::string o;
     if (path.ends_with(".txt")) {
-      for (const auto& e : entries) o += e.loc + "\n";
+      o.reserve(entries.size() * 64);
+      for (const auto& e : entries) o.append(e.loc).append("\n");
     } else {
       o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
       o.reserve(entries.size() * 160);
       for (const auto& e : entries) {
-        fmt::format_to(std::back_inserter(o),
-                       "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n    <changefreq>{}</changefreq>\n    <priority>{}</priority>\n  </url>\n",
-                       e.loc, e.lastmod, e.freq, e.priority);
+        o.append("  <url>\n    <loc>").append(e.loc).append("</loc>\n    <lastmod>").append(e.lastmod);
+        o.append("</lastmod>\n    <changefreq>").append(e.freq).append("</changefreq>\n    <priority>");
+        o.append(e.priority).append("</priority>\n  </url>\n");
       }
       o += "</urlset>\n";
     }
