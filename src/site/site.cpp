@@ -322,30 +322,39 @@ struct Prints {
   }
 };
 
+// The search index's key of post number `p`: everything its search::Document (below) is made
+// of. doc_full already covers the body HTML (the text and headings come from it), title, path
+// and date; hashing the HTML again would cost more than the rest of an incremental update.
+uint64_t search_key(const SiteModel& site, const std::vector<uint64_t>& doc_full, size_t p) {
+  const Document& d = site.post(p);
+  const RenderedBody& b = site.post_body(p);
+  Hasher h;
+  h.add(doc_full[site.posts[p]]);
+  h.add(site.urls.root);
+  h.add(d.path);
+  h.add(d.title);
+  h.add(d.date_ms);
+  h.add(static_cast<uint64_t>(b.headings.size()));
+  for (const auto& hd : b.headings) h.add(hd.text);
+  h.add(static_cast<uint64_t>(site.taxonomies.post_tags[p].size()));
+  for (uint32_t t : site.taxonomies.post_tags[p]) h.add(site.taxonomies.tags[t].name);
+  h.add(static_cast<uint64_t>(site.taxonomies.post_categories[p].size()));
+  for (uint32_t c : site.taxonomies.post_categories[p]) h.add(site.taxonomies.categories[c].name);
+  return h.h;
+}
+
+// search_key of every post, in parallel.
+std::vector<uint64_t> search_keys(const SiteModel& site, const std::vector<uint64_t>& doc_full) {
+  std::vector<uint64_t> keys(site.posts.size());
+  tbb::parallel_for(size_t(0), keys.size(), [&](size_t p) { keys[p] = search_key(site, doc_full, p); });
+  return keys;
+}
+
 // Haven's own search index (src/search, config `haven_search:`) of the published posts, through
-// the kept Indexer: only posts whose inputs changed are tokenized and compressed again.
-std::vector<search::File> search_files(const SiteModel& site, const std::vector<uint64_t>& doc_full,
+// the kept Indexer: only posts whose key (`keys`, by post number) changed are tokenized and
+// compressed again.
+std::vector<search::File> search_files(const SiteModel& site, const std::vector<uint64_t>& keys,
                                        search::Indexer& indexer, const search::Options& so) {
-  // a post's key: everything its search::Document below is made of. doc_full already covers
-  // the body HTML (the text and headings come from it), title, path and date; hashing it again
-  // would cost more than the rest of an incremental index update.
-  auto key_of = [&](size_t i) {
-    const Document& d = site.post(i);
-    const RenderedBody& b = site.post_body(i);
-    Hasher h;
-    h.add(doc_full[site.posts[i]]);
-    h.add(site.urls.root);
-    h.add(d.path);
-    h.add(d.title);
-    h.add(d.date_ms);
-    h.add(static_cast<uint64_t>(b.headings.size()));
-    for (const auto& hd : b.headings) h.add(hd.text);
-    h.add(static_cast<uint64_t>(site.taxonomies.post_tags[i].size()));
-    for (uint32_t t : site.taxonomies.post_tags[i]) h.add(site.taxonomies.tags[t].name);
-    h.add(static_cast<uint64_t>(site.taxonomies.post_categories[i].size()));
-    for (uint32_t c : site.taxonomies.post_categories[i]) h.add(site.taxonomies.categories[c].name);
-    return h.h;
-  };
   auto doc_of = [&](size_t i) {
     const Document& d = site.post(i);
     const RenderedBody& b = site.post_body(i);
@@ -359,7 +368,7 @@ std::vector<search::File> search_files(const SiteModel& site, const std::vector<
     s.date_ms = d.date_ms;
     return s;
   };
-  return indexer.update(site.posts.size(), key_of, doc_of, so);
+  return indexer.update(site.posts.size(), [&](size_t i) { return keys[i]; }, doc_of, so);
 }
 
 // What pages reading `site.*` may show of every document: titles, paths and dates of posts and
@@ -468,6 +477,7 @@ struct Site::State {
     std::unique_ptr<Prints> prints;
     uint64_t site_lists = 0;
     bool any_post_links = false;              // some body uses post_link/post_path
+    std::vector<uint64_t> search_keys;        // search_key of each post (empty: index off)
     uint64_t bytes_total = 0;
     double valid_until_ms = INFINITY;
   };
@@ -890,8 +900,10 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   // Haven's own search index (src/search, config `haven_search:`): published posts
   search::Options so = search::parse_options(site.config.get("haven_search"));
   next->search = m_state && m_state->search ? m_state->search : std::make_shared<search::Indexer>(!m_options.one_shot);
+  std::vector<uint64_t> post_search_keys;
   if (so.enable) {
-    for (auto&& f : search_files(site, doc_full, *next->search, so)) {
+    post_search_keys = search_keys(site, doc_full);
+    for (auto&& f : search_files(site, post_search_keys, *next->search, so)) {
       add(std::move(f.path), OutputFile{std::move(f.content), {}, "search", true});  // shares the bytes
     }
   }
@@ -997,6 +1009,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     plan.source_jobs = source_jobs;
     plan.prints = std::move(prints);
     plan.site_lists = site_lists;
+    plan.search_keys = std::move(post_search_keys);
     plan.any_post_links = std::any_of(site.docs.begin(), site.docs.end(), uses_post_links);
     plan.bytes_total = report.stats.bytes_total;
     plan.valid_until_ms = report.valid_until_ms;
@@ -1252,7 +1265,11 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
   // its shards are named by their content, so files of the previous index can disappear
   if (search::Options so = search::parse_options(site.config.get("haven_search")); so.enable && st.search) {
     std::set<std::string> current;
-    for (auto&& f : search_files(site, plan.prints->full, *st.search, so)) {
+    if (plan.search_keys.size() != site.posts.size()) plan.search_keys = search_keys(site, plan.prints->full);
+    for (size_t p = 0; p < site.posts.size(); ++p) {
+      if (redo.count(site.posts[p])) plan.search_keys[p] = search_key(site, plan.prints->full, p);
+    }
+    for (auto&& f : search_files(site, plan.search_keys, *st.search, so)) {
       current.insert(f.path);
       auto it = outputs->find(f.path);
       if (it != outputs->end() && it->second.content == f.content) continue;  // the same shared bytes
