@@ -657,7 +657,7 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
     if (node->kind == NodeKind::Text) {
-      out += node->text; // most nodes: no dispatch
+      append_text(out, node->text); // most nodes: no dispatch
     } else if (node->kind == NodeKind::Output) {
       exec_output(*node->expr, scope, out);
     } else {

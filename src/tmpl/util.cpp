@@ -324,6 +324,55 @@ void append_escaped(std::string& out, std::string_view s) {
         w = escape_bytes(s.data(), i, i + 16, w);
       }
     }
+    // The tail (and short strings: titles, tags, dates) without anything to escape is stored
+    // with at most two eight-byte stores; overlapping loads stay inside `s`.
+    size_t n = s.size();
+    const char* p = s.data();
+    if (n >= 16) {
+      if (i < n) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+        unsigned mask = escapable_mask(v) >> (16 - (n - i)); // bits of the bytes from i on
+        if (mask == 0) {
+          size_t t = n - i; // 1..15
+          uint64_t lo, hi;
+          std::memcpy(&hi, p + n - 8, 8);
+          if (t > 8) {
+            std::memcpy(&lo, p + i, 8);
+            std::memcpy(w, &lo, 8);
+            std::memcpy(w + t - 8, &hi, 8);
+          } else {
+            hi >>= 8 * (8 - t); // s[i, n) in the low bytes
+            std::memcpy(w, &hi, 8);
+          }
+          return static_cast<size_t>(w + t - d);
+        }
+      }
+    } else if (n >= 4) {
+      __m128i v;
+      uint64_t lo, hi;
+      if (n >= 8) {
+        std::memcpy(&lo, p, 8);
+        std::memcpy(&hi, p + n - 8, 8);
+      } else {
+        uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        lo = a;
+        hi = b;
+      }
+      v = _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
+      if (escapable_mask(v) == 0) {
+        if (n >= 8) {
+          std::memcpy(w, &lo, 8);
+          std::memcpy(w + n - 8, &hi, 8);
+        } else {
+          uint32_t a = static_cast<uint32_t>(lo), b = static_cast<uint32_t>(hi);
+          std::memcpy(w, &a, 4);
+          std::memcpy(w + n - 4, &b, 4);
+        }
+        return static_cast<size_t>(w + n - d);
+      }
+    }
 #endif
     w = escape_bytes(s.data(), i, s.size(), w);
     return static_cast<size_t>(w - d);
@@ -511,7 +560,21 @@ void append_js_number(std::string& out, double d) {
     out += '0';
     return;
   }
-  if ( std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+  if (d > 0 && d < 1e9 && d == static_cast<double>(static_cast<uint32_t>(d))) { // counters, indexes
+    uint32_t u = static_cast<uint32_t>(d);
+    size_t n = 1;
+    for (uint32_t t = u; t >= 10; t /= 10) ++n;
+    out.resize_and_overwrite(out.size() + n, [&](char* o, size_t len) { // digits written backwards
+      char* w = o + len;
+      do {
+        *--w = static_cast<char>('0' + u % 10);
+        u /= 10;
+      } while (u);
+      return len;
+    });
+    return;
+  }
+  if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(d));
     out.append(buf, end);

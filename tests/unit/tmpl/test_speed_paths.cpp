@@ -87,6 +87,25 @@ TEST(SpeedPaths, EscapingMatchesThePlainLoopAtEveryBlockBoundary) {
   EXPECT_EQ(self, "<a href='x'>and some more text to force a reallocation</a>&lt;a href=&#39;x&#39;&gt;");
 }
 
+TEST(SpeedPaths, CleanTailsAndShortStringsAreCopiedWithTheirOwnBytes) {
+  // Short strings and block tails without entities take word stores from overlapping loads:
+  // distinct bytes at every position catch a shifted or stale byte; one special anywhere (or
+  // none) for every length around the eight- and sixteen-byte loads.
+  const std::string specials = "&\"'<>\\";
+  for (size_t len = 0; len <= 50; ++len) {
+    for (size_t at = 0; at <= len; ++at) { // at == len: nothing to escape
+      std::string s;
+      for (size_t k = 0; k < len; ++k) s += static_cast<char>('a' + (k * 7 + len) % 26);
+      if (at < len) s[at] = specials[(at + len) % specials.size()];
+      for (std::string out : {std::string(), std::string("prefix")}) {
+        std::string expected = out + plain_escape(s);
+        tmpl::detail::append_escaped(out, s);
+        ASSERT_EQ(out, expected) << "len " << len << " at " << at;
+      }
+    }
+  }
+}
+
 TEST(SpeedPaths, Utf8LengthAndAsciiChecksByBlocks) {
   std::string s;
   for (int i = 0; i < 5000; ++i) s += (i % 7 == 0) ? "é" : (i % 11 == 0 ? "中" : "a"); // > 255 blocks
@@ -181,4 +200,26 @@ TEST(SpeedPaths, LongInputIsEscapedInChunksWithTheSameBytes) {
   }
   EXPECT_EQ(uri, plain);
   EXPECT_EQ(uri.substr(0, 24), "a%3Cb%3E%26%22'%5C%20%C3");
+}
+
+TEST(SpeedPaths, ShortTextAppendsCopyEveryByte) {
+  // Template text between tags is appended with overlapping word copies up to 32 bytes.
+  for (size_t len = 0; len <= 40; ++len) {
+    std::string s;
+    for (size_t k = 0; k < len; ++k) s += static_cast<char>('A' + (k * 5 + len) % 26);
+    for (size_t room : {size_t{0}, size_t{100}}) {
+      std::string out = "pre";
+      out.reserve(3 + room); // no room: the plain append grows the string
+      tmpl::detail::append_text(out, s);
+      ASSERT_EQ(out, "pre" + s) << "len " << len << " room " << room;
+    }
+  }
+  EXPECT_EQ(render("{% for i in [1, 2] %}<li>{{ i }}</li>{% endfor %}ab\nc"), "<li>1</li><li>2</li>ab\nc");
+}
+
+TEST(SpeedPaths, IntegersPrintLikeJavaScriptAroundTheDirectDigitPath) {
+  // Positive integers below 1e9 are written digit by digit; the rest take the general printer.
+  EXPECT_EQ(render("{{ 1 }}|{{ 9 }}|{{ 10 }}|{{ 99 }}|{{ 100 }}|{{ 999999999 }}|{{ 1000000000 }}|"
+                   "{{ 4294967296 }}|{{ 4294967297 }}|{{ 0.5 }}|{{ 1.5 }}|{{ -3 }}|{{ 12 / 4 }}|{{ 10 ** 21 }}|{{ 2 ** 53 }}"),
+            "1|9|10|99|100|999999999|1000000000|4294967296|4294967297|0.5|1.5|-3|3|1e+21|9007199254740992");
 }
