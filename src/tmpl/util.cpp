@@ -261,19 +261,20 @@ inline unsigned escapable_mask(__m128i v) {
 
 // Escapes s[i, end) to `w` one byte at a time; returns the new end of the output. Entities are
 // written as one eight-byte store (the caller leaves room).
-char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
-  static constexpr char k_entity[6][8] = {"&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&#92;"};
-  static constexpr uint8_t k_entity_len[6] = {5, 6, 5, 4, 4, 5};
-  static constexpr auto k_which = [] { // 1 + index into k_entity, 0 for bytes kept as they are
-    std::array<uint8_t, 256> t{};
-    t['&'] = 1;
-    t['"'] = 2;
-    t['\''] = 3;
-    t['<'] = 4;
-    t['>'] = 5;
-    t['\\'] = 6;
-    return t;
-  }();
+constexpr char k_entity[6][8] = {"&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&#92;"};
+constexpr uint8_t k_entity_len[6] = {5, 6, 5, 4, 4, 5};
+constexpr auto k_which = [] { // 1 + index into k_entity, 0 for bytes kept as they are
+  std::array<uint8_t, 256> t{};
+  t['&'] = 1;
+  t['"'] = 2;
+  t['\''] = 3;
+  t['<'] = 4;
+  t['>'] = 5;
+  t['\\'] = 6;
+  return t;
+}();
+
+[[maybe_unused]] char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
   for (; i < end; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (uint8_t k = k_which[c]) {
@@ -285,6 +286,26 @@ char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
   }
   return w;
 }
+
+#if defined(__SSE2__)
+// Escapes blk[j, end) (j, end <= 16; blk readable for 32 bytes) whose bytes to escape are the
+// set bits of `mask` (none below j or from end on): each run before an entity is one 16-byte
+// store, so up to 16 bytes past the returned end are written (the caller leaves room).
+inline char* escape_block(const char* blk, unsigned j, unsigned end, unsigned mask, char* w) {
+  while (mask) {
+    unsigned t = static_cast<unsigned>(std::countr_zero(mask));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + j)));
+    w += t - j;
+    unsigned k = k_which[static_cast<unsigned char>(blk[t])] - 1u;
+    std::memcpy(w, k_entity[k], 8);
+    w += k_entity_len[k];
+    j = t + 1;
+    mask &= mask - 1;
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + j)));
+  return w + (end - j);
+}
+#endif
 } // namespace
 
 namespace {
@@ -306,75 +327,61 @@ void append_escaped(std::string& out, std::string_view s) {
     append_in_chunks(out, s, [](std::string& o, std::string_view part) { append_escaped(o, part); });
     return;
   }
+  size_t n = s.size();
+  if (n == 0) return;
   size_t len = out.size();
-  // Worst case: every byte becomes a six-byte entity, plus slack for the eight-byte stores.
-  size_t room = 6 * s.size() + 8;
+  // Worst case: every byte becomes a six-byte entity, plus slack for the 16-byte stores.
+  size_t room = 6 * n + 16;
   if (out.capacity() - len < room) out.reserve(std::max(2 * out.capacity(), len + room)); // geometric growth
   out.resize_and_overwrite(len + room, [&](char* d, size_t) {
     char* w = d + len;
-    size_t i = 0;
-#if defined(__SSE2__)
-    // Sixteen bytes without anything to escape are stored as they are.
-    for (; i + 16 <= s.size(); i += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-      if (escapable_mask(v) == 0) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
-        w += 16;
-      } else {
-        w = escape_bytes(s.data(), i, i + 16, w);
-      }
-    }
-    // The tail (and short strings: titles, tags, dates) without anything to escape is stored
-    // with at most two eight-byte stores; overlapping loads stay inside `s`.
-    size_t n = s.size();
     const char* p = s.data();
+#if defined(__SSE2__)
+    alignas(16) char blk[32] = {}; // escape_block reads 16 bytes from any start below 16
+    size_t i = 0;
     if (n >= 16) {
-      if (i < n) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-        unsigned mask = escapable_mask(v) >> (16 - (n - i)); // bits of the bytes from i on
-        if (mask == 0) {
-          size_t t = n - i; // 1..15
-          uint64_t lo, hi;
-          std::memcpy(&hi, p + n - 8, 8);
-          if (t > 8) {
-            std::memcpy(&lo, p + i, 8);
-            std::memcpy(w, &lo, 8);
-            std::memcpy(w + t - 8, &hi, 8);
-          } else {
-            hi >>= 8 * (8 - t); // s[i, n) in the low bytes
-            std::memcpy(w, &hi, 8);
-          }
-          return static_cast<size_t>(w + t - d);
+      // Sixteen bytes without anything to escape are stored as they are; others run by run.
+      for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        if (unsigned mask = escapable_mask(v)) {
+          _mm_store_si128(reinterpret_cast<__m128i*>(blk), v);
+          w = escape_block(blk, 0, 16, mask, w);
+        } else {
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+          w += 16;
         }
       }
-    } else if (n >= 4) {
-      __m128i v;
-      uint64_t lo, hi;
+      if (i < n) { // the tail: the last sixteen bytes, from the first not yet written
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+        unsigned j = static_cast<unsigned>(16 - (n - i));
+        _mm_store_si128(reinterpret_cast<__m128i*>(blk), v);
+        w = escape_block(blk, j, 16, escapable_mask(v) & (0xFFFFu << j), w);
+      }
+    } else {
+      // Short strings (titles, tags, dates): copied into the zeroed block with overlapping loads.
       if (n >= 8) {
+        uint64_t lo, hi;
         std::memcpy(&lo, p, 8);
         std::memcpy(&hi, p + n - 8, 8);
+        std::memcpy(blk, &lo, 8);
+        std::memcpy(blk + n - 8, &hi, 8);
+      } else if (n >= 4) {
+        uint32_t lo, hi;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        std::memcpy(blk, &lo, 4);
+        std::memcpy(blk + n - 4, &hi, 4);
       } else {
-        uint32_t a, b;
-        std::memcpy(&a, p, 4);
-        std::memcpy(&b, p + n - 4, 4);
-        lo = a;
-        hi = b;
+        blk[0] = p[0];
+        blk[n / 2] = p[n / 2];
+        blk[n - 1] = p[n - 1];
       }
-      v = _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
-      if (escapable_mask(v) == 0) {
-        if (n >= 8) {
-          std::memcpy(w, &lo, 8);
-          std::memcpy(w + n - 8, &hi, 8);
-        } else {
-          uint32_t a = static_cast<uint32_t>(lo), b = static_cast<uint32_t>(hi);
-          std::memcpy(w, &a, 4);
-          std::memcpy(w + n - 4, &b, 4);
-        }
-        return static_cast<size_t>(w + n - d);
-      }
+      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(blk));
+      w = escape_block(blk, 0, static_cast<unsigned>(n), escapable_mask(v), w); // zero bytes need no escaping
     }
+#else
+    w = escape_bytes(p, 0, n, w);
 #endif
-    w = escape_bytes(s.data(), i, s.size(), w);
     return static_cast<size_t>(w - d);
   });
 }
