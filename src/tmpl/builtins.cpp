@@ -600,8 +600,8 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     std::array<std::string_view, 16> keys;
     bool plain = true;
     for (size_t i = 0; i < n && plain; ++i) {
-      plain = items[i].is_string() && is_ascii(items[i].as_string());
-      if (plain) keys[i] = items[i].as_string();
+      plain = items[i].is_string() && is_ascii(string_of(items[i]));
+      if (plain) keys[i] = string_of(items[i]);
     }
     if (plain) {
       auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -1108,16 +1108,17 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   const Value& old = arg(args, kw, 0, "old");
   const Value& with = arg(args, kw, 1, "new");
   const Value& max_arg = arg(args, kw, 2, "count");
-  if (!old.is_string() || old.as_string().empty()) return false;
+  if (!old.is_string() || string_of(old).empty()) return false;
+  std::string_view from = string_of(old);
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
-  if (max_count == 0 || in.s.find(old.as_string()) == std::string_view::npos) {
+  if (max_count == 0 || in.s.find(from) == std::string_view::npos) {
     out = in;
     return true;
   }
   std::string rep_storage;
-  std::string_view rep = with.is_string() ? std::string_view(with.as_string()) : (rep_storage = to_js_string(with));
-  if (old.as_string().size() == 1) { // `replace('-', '/')`: one pass over the bytes
-    char c = old.as_string()[0];
+  std::string_view rep = with.is_string() ? string_of(with) : (rep_storage = to_js_string(with));
+  if (from.size() == 1) { // `replace('-', '/')`: one pass over the bytes
+    char c = from[0];
     // replace_into's count: replacements happen while count < max_count (-1: no limit).
     size_t limit = max_count == -1 ? in.s.size() : max_count > 0 ? static_cast<size_t>(std::ceil(std::min(max_count, 1e15))) : 0;
     size_t hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), c));
@@ -1138,7 +1139,7 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
     out = StrView{buf, in.safe};
     return true;
   }
-  replace_into(in.s, old.as_string(), rep, max_count, buf);
+  replace_into(in.s, from, rep, max_count, buf);
   out = StrView{buf, in.safe};
   return true;
 }

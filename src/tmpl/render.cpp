@@ -625,9 +625,9 @@ void Exec::emit(std::string& out, const Value& v) const {
   case Value::Kind::Null: return;
   case Value::Kind::String:
     if (impl.options.autoescape && !v.is_safe()) {
-      append_escaped(out, v.as_string());
+      append_escaped(out, string_of(v));
     } else {
-      out += v.as_string();
+      out += string_of(v);
     }
     return;
   case Value::Kind::Number: append_js_number(out, v.as_number()); return;
@@ -1092,7 +1092,7 @@ const Value* Exec::eval_str(const Expr& expr, Scope& scope, Value& hold, Scratch
   }
   const Value& v = eval_ref(expr, scope, hold);
   if (v.is_string()) {
-    out = StrView{v.as_string(), v.is_safe(), &v};
+    out = StrView{string_of(v), v.is_safe(), &v};
     return nullptr;
   }
   return &v;
@@ -1131,7 +1131,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
     if (r.s.empty()) {
       r.s = {};
       r.src = nullptr;
-    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, in_hold.as_string()))) {
+    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, string_of(in_hold)))) {
       hold = std::move(in_hold);
       if (r.src) r.src = &hold;
     } else if (in_buf.peek() && views_into(r.s, *in_buf.peek())) {
@@ -1150,7 +1150,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
 
 const Value* Exec::string_result(const Value& v, StrView& out) {
   if (!v.is_string()) return &v;
-  out = StrView{v.as_string(), v.is_safe(), &v};
+  out = StrView{string_of(v), v.is_safe(), &v};
   return nullptr;
 }
 

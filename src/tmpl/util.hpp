@@ -38,6 +38,13 @@ std::string to_upper(std::string_view s);
 void append_lower(std::string& out, std::string_view s);
 void append_upper(std::string& out, std::string_view s);
 
+// v.as_string() without the out-of-line call, for the hot paths; `v` must be a string (its
+// shared pointer is the std::string, see base::Value).
+inline std::string_view string_of(const base::Value& v) {
+  const void* p = v.identity();
+  return p ? std::string_view(*static_cast<const std::string*>(p)) : std::string_view();
+}
+
 // out += s for the short texts between tags (`s` not inside `out`): overlapping word copies
 // instead of a call to memcpy.
 inline void append_text(std::string& out, std::string_view s) {

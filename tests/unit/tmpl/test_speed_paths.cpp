@@ -223,3 +223,13 @@ TEST(SpeedPaths, IntegersPrintLikeJavaScriptAroundTheDirectDigitPath) {
                    "{{ 4294967296 }}|{{ 4294967297 }}|{{ 0.5 }}|{{ 1.5 }}|{{ -3 }}|{{ 12 / 4 }}|{{ 10 ** 21 }}|{{ 2 ** 53 }}"),
             "1|9|10|99|100|999999999|1000000000|4294967296|4294967297|0.5|1.5|-3|3|1e+21|9007199254740992");
 }
+
+TEST(SpeedPaths, InlineStringAccessKeepsEmptyStrings) {
+  // Hot paths read strings without Value::as_string's call; empty strings stay empty (Nunjucks'
+  // output).
+  Value ctx = obj({{"e", Value(std::string())}});
+  EXPECT_EQ(render("{{ e | replace('a', 'b') }}|{{ 'a-b-c' | replace('-', e) }}|{{ 'a-b' | replace('-', '&') }}|"
+                   "{% for t in ['b', '', 'A'] | sort %}[{{ t }}]{% endfor %}|{{ e }}{{ 'x' ~ e }}",
+                   ctx),
+            "|abc|a&amp;b|[][A][b]|x");
+}
