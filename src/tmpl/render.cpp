@@ -48,7 +48,7 @@ const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<ui
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
     if (is_name(it->key, it->name, key, name)) return &it->value;
   }
-  if (root.is_object()) return find_hinted(root.as_object(), name, hint);
+  if (root.is_object()) return find_hinted(object_of(root), name, hint);
   return nullptr;
 }
 
@@ -507,15 +507,16 @@ public:
     return s;
   }
   void release(std::string* s) {
-    if (s->capacity() > k_keep) { // one huge body must not stay pinned to a worker thread
-      s->clear();
-      s->shrink_to_fit();
-    }
+    if (s->capacity() > k_keep) [[unlikely]] shrink(s);
     m_free.push_back(s);
   }
 
 private:
   static constexpr size_t k_keep = size_t{1} << 20;
+  [[gnu::noinline]] static void shrink(std::string* s) { // one huge body must not stay pinned to a worker thread
+    s->clear();
+    s->shrink_to_fit();
+  }
   std::deque<std::string> m_all;
   std::vector<std::string*> m_free;
 };
@@ -580,10 +581,8 @@ private:
   std::string* m_buf = nullptr;
 };
 
-const Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
+const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
   const auto& entries = o.entries();
-  uint32_t h = hint.load(std::memory_order_relaxed);
-  if (h < entries.size() && same_name(entries[h].first, key)) return &entries[h].second;
   if (entries.size() > 16) return o.find(key); // hashed: no scan, no hint
   for (uint32_t i = 0; i < entries.size(); ++i) {
     if (same_name(entries[i].first, key)) {
@@ -1356,7 +1355,7 @@ const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
   case ExprKind::Attr: {
     const Value& obj = eval_ref(*expr.args[0], scope, tmp);
     if (obj.is_object()) {
-      const Value* v = find_hinted(obj.as_object(), expr.name, expr.hint);
+      const Value* v = find_hinted(object_of(obj), expr.name, expr.hint);
       return v ? *v : k_undefined;
     }
     return member_into(obj, expr.name, tmp);

@@ -45,6 +45,12 @@ inline std::string_view string_of(const base::Value& v) {
   return p ? std::string_view(*static_cast<const std::string*>(p)) : std::string_view();
 }
 
+// v.as_object() likewise; `v` must be an object.
+inline const base::Object& object_of(const base::Value& v) {
+  const void* p = v.identity();
+  return p ? *static_cast<const base::Object*>(p) : v.as_object();
+}
+
 // out += s for the short texts between tags (`s` not inside `out`): overlapping word copies
 // instead of a call to memcpy.
 inline void append_text(std::string& out, std::string_view s) {
