@@ -741,6 +741,16 @@ size_t plain_run(std::string_view p, size_t i) {
     if (stop) return j + static_cast<size_t>(std::countr_zero(stop)) - i;
     j += 16;
   }
+  if (j < n && n >= 16) { // the rest: the last sixteen bytes, lanes before j masked off
+    size_t base = n - 16;
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.data() + base));
+    __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
+    unsigned special = static_cast<unsigned>(_mm_movemask_epi8(v) | _mm_movemask_epi8(control));
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    // A space in the last lane ends the input, so it ends the run.
+    unsigned stop = (special | (spaces & (((spaces | special) >> 1) | 0x8000u))) & (0xFFFFu << (j - base));
+    return (stop ? base + static_cast<size_t>(std::countr_zero(stop)) : n) - i;
+  }
 #endif
   while (j < n) {
     auto c = static_cast<unsigned char>(p[j]);
