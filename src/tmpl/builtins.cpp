@@ -864,19 +864,24 @@ bool truncate_into(std::string_view s, Args args, const KwArgs& kw, std::string&
   if (!(length > 0)) length = 255;
   bool killwords = arg(args, kw, 1, "killwords").truthy();
   const Value& end = arg(args, kw, 2, "end");
-  size_t len = utf8_length(s);
-  if (static_cast<double>(len) <= length) return false;
-  size_t limit = static_cast<size_t>(length);
-  size_t byte_limit = len == s.size() ? limit : utf8_offset(s, limit); // ASCII: code points are bytes
+  size_t byte_limit;
+  if (length < static_cast<double>(s.size()) && is_ascii(s.substr(0, static_cast<size_t>(length) + 1))) {
+    byte_limit = static_cast<size_t>(length); // an ASCII prefix longer than `length`: no full count
+  } else {
+    size_t len = utf8_length(s);
+    if (static_cast<double>(len) <= length) return false;
+    size_t limit = static_cast<size_t>(length);
+    byte_limit = len == s.size() ? limit : utf8_offset(s, limit); // ASCII: code points are bytes
+  }
   size_t cut = byte_limit;
   if (!killwords) {
     // lastIndexOf(' ', length): the last space at a code point index <= length.
     size_t at = s.rfind(' ', byte_limit);
     if (at != std::string_view::npos) cut = at;
   }
-  out.append(s.substr(0, cut));
+  out.append(s.data(), cut);
   if (end.is_nullish()) {
-    out += "...";
+    out.append("...", 3);
   } else if (end.is_string()) {
     out += end.as_string();
   } else {

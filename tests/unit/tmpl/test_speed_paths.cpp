@@ -267,3 +267,16 @@ TEST(SpeedPaths, StriptagsCollapsesWhitespaceInTheLastBlock) {
     }
   }
 }
+
+TEST(SpeedPaths, TruncateCountsOnlyThePrefixOfAsciiText) {
+  // An ASCII prefix longer than `length` decides without counting the whole string; otherwise
+  // code points are counted. Expected bytes are Nunjucks 3.2.4's.
+  EXPECT_EQ(render("{{ 'hello world foo' | truncate(5) }}|{{ 'hello world foo' | truncate(11) }}|"
+                   "{{ 'hello world foo' | truncate(17) }}|{{ 'hello world foo' | truncate(16) }}|"
+                   "{{ 'hello world foo' | truncate(15) }}|{{ 'hello world foo' | truncate(5.5) }}|"
+                   "{{ 'abcdefghij' | truncate(4, true) }}|{{ 'abcd é fgh' | truncate(6) }}|"
+                   "{{ 'abcdé fgh' | truncate(4) }}|{{ 'ab cdé fgh' | truncate(5) }}|"
+                   "{{ 'héllo wörld' | truncate(7, true, '…') }}|{{ 'abc def' | truncate(6, false, '!') }}"),
+            "hello...|hello world...|hello world foo|hello world foo|hello world foo|hello...|abcd...|abcd é...|"
+            "abcd...|ab...|héllo w…|abc!");
+}
