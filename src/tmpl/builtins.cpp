@@ -1126,7 +1126,9 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   if (!old.is_string() || string_of(old).empty()) return false;
   std::string_view from = string_of(old);
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
-  if (max_count == 0 || in.s.find(from) == std::string_view::npos) {
+  size_t hits = 0; // occurrences of a one-byte `old`
+  if (from.size() == 1) hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), from[0]));
+  if (max_count == 0 || (from.size() == 1 ? hits == 0 : in.s.find(from) == std::string_view::npos)) {
     out = in;
     return true;
   }
@@ -1136,10 +1138,18 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
     char c = from[0];
     // replace_into's count: replacements happen while count < max_count (-1: no limit).
     size_t limit = max_count == -1 ? in.s.size() : max_count > 0 ? static_cast<size_t>(std::ceil(std::min(max_count, 1e15))) : 0;
-    size_t hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), c));
     hits = std::min(hits, limit);
     buf.resize_and_overwrite(in.s.size() - hits + hits * rep.size(), [&](char* d, size_t n) {
       size_t left = hits;
+      if (rep.size() == 1) { // byte for byte
+        char r = rep[0];
+        for (char x : in.s) {
+          bool hit = x == c && left > 0;
+          left -= hit;
+          *d++ = hit ? r : x;
+        }
+        return n;
+      }
       for (char x : in.s) {
         if (x == c && left > 0) {
           std::memcpy(d, rep.data(), rep.size());

@@ -280,3 +280,13 @@ TEST(SpeedPaths, TruncateCountsOnlyThePrefixOfAsciiText) {
             "hello...|hello world...|hello world foo|hello world foo|hello world foo|hello...|abcd...|abcd é...|"
             "abcd...|ab...|héllo w…|abc!");
 }
+
+TEST(SpeedPaths, OneByteReplaceCountsOnceAndWritesBytes) {
+  // A one-byte `old` is counted once (no separate search); a one-byte `new` is written byte for
+  // byte. Expected bytes are Nunjucks 3.2.4's.
+  EXPECT_EQ(render("{{ '2024-01-10' | replace('-', '/') }}|{{ 'a-b-c-d' | replace('-', '+', 2) }}|"
+                   "{{ 'a-b-c' | replace('-', '', 1) }}|{{ 'a-b' | replace('x', 'y') }}|"
+                   "{{ 'a-b-c' | replace('-', 'XY') }}|{{ 'a-b' | replace('-', 1) }}|"
+                   "{{ 'a-b-c' | replace('-', '/', 0) }}|{{ '--' | replace('-', '<') }}"),
+            "2024/01/10|a+b+c-d|ab-c|a-b|aXYbXYc|a1b|a-b-c|&lt;&lt;");
+}
