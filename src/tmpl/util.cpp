@@ -248,14 +248,14 @@ void append_upper(std::string& out, std::string_view s) {
 
 namespace {
 #if defined(__SSE2__)
-// Bit k set when byte k of `v` is one of & " ' < > backslash.
+// Bit k set when byte k of `v` is one of & " ' < > backslash. `&` (0x26) and `'` (0x27) are
+// the bytes equal to 0x27 with bit 0 set, `<` (0x3C) and `>` (0x3E) those equal to 0x3E with
+// bit 1 set.
 inline unsigned escapable_mask(__m128i v) {
-  const __m128i amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-  const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), backslash = _mm_set1_epi8('\\');
-  __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
-  hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, backslash)));
-  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x01)), _mm_set1_epi8('\''));
+  __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)), _mm_set1_epi8('>'));
+  __m128i quot_bs = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_bs)));
 }
 #endif
 

@@ -290,3 +290,21 @@ TEST(SpeedPaths, OneByteReplaceCountsOnceAndWritesBytes) {
                    "{{ 'a-b-c' | replace('-', '/', 0) }}|{{ '--' | replace('-', '<') }}"),
             "2024/01/10|a+b+c-d|ab-c|a-b|aXYbXYc|a1b|a-b-c|&lt;&lt;");
 }
+
+TEST(SpeedPaths, EscapingFindsExactlyTheSixBytesAmongAllByteValues) {
+  // The block test folds & with ' and < with > through one bit: every other byte value
+  // (neighbours such as % = ? $) stays as it is, in long blocks and in short strings.
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::string out;
+  tmpl::detail::append_escaped(out, all);
+  EXPECT_EQ(out, plain_escape(all));
+  for (int c = 0; c < 256; ++c) {
+    for (size_t len : {1, 5, 9, 17}) {
+      std::string s(len, static_cast<char>(c));
+      std::string o;
+      tmpl::detail::append_escaped(o, s);
+      ASSERT_EQ(o, plain_escape(s)) << c << " " << len;
+    }
+  }
+}
