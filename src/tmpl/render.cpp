@@ -1631,8 +1631,9 @@ void Exec::call_macro_into(const MacroValue& macro, std::span<Value> args, const
   Scope scope{&frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
   bind_params(*this, node, frame, scope, args, kwargs);
   if (!macro.is_caller()) {
-    const Value* caller = find_kwarg(kwargs, "caller");
-    frame.set_local("caller", k_caller_key, caller ? *caller : Value());
+    // Nunjucks binds kwargs.caller even when undefined; an undefined variable shadows nothing
+    // (lookup and `set` pass it by), so only a given caller is bound.
+    if (const Value* caller = find_kwarg(kwargs, "caller")) frame.set_local("caller", k_caller_key, *caller);
   }
   exec_body(node.body, scope, out);
 }
