@@ -600,8 +600,8 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     std::array<std::string_view, 16> keys;
     bool plain = true;
     for (size_t i = 0; i < n && plain; ++i) {
-      plain = items[i].is_string() && is_ascii(items[i].as_string());
-      if (plain) keys[i] = items[i].as_string();
+      plain = items[i].is_string() && is_ascii(string_of(items[i]));
+      if (plain) keys[i] = string_of(items[i]);
     }
     if (plain) {
       auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -741,6 +741,16 @@ size_t plain_run(std::string_view p, size_t i) {
     if (stop) return j + static_cast<size_t>(std::countr_zero(stop)) - i;
     j += 16;
   }
+  if (j < n && n >= 16) { // the rest: the last sixteen bytes, lanes before j masked off
+    size_t base = n - 16;
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.data() + base));
+    __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
+    unsigned special = static_cast<unsigned>(_mm_movemask_epi8(v) | _mm_movemask_epi8(control));
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+    // A space in the last lane ends the input, so it ends the run.
+    unsigned stop = (special | (spaces & (((spaces | special) >> 1) | 0x8000u))) & (0xFFFFu << (j - base));
+    return (stop ? base + static_cast<size_t>(std::countr_zero(stop)) : n) - i;
+  }
 #endif
   while (j < n) {
     auto c = static_cast<unsigned char>(p[j]);
@@ -854,19 +864,24 @@ bool truncate_into(std::string_view s, Args args, const KwArgs& kw, std::string&
   if (!(length > 0)) length = 255;
   bool killwords = arg(args, kw, 1, "killwords").truthy();
   const Value& end = arg(args, kw, 2, "end");
-  size_t len = utf8_length(s);
-  if (static_cast<double>(len) <= length) return false;
-  size_t limit = static_cast<size_t>(length);
-  size_t byte_limit = len == s.size() ? limit : utf8_offset(s, limit); // ASCII: code points are bytes
+  size_t byte_limit;
+  if (length < static_cast<double>(s.size()) && is_ascii(s.substr(0, static_cast<size_t>(length) + 1))) {
+    byte_limit = static_cast<size_t>(length); // an ASCII prefix longer than `length`: no full count
+  } else {
+    size_t len = utf8_length(s);
+    if (static_cast<double>(len) <= length) return false;
+    size_t limit = static_cast<size_t>(length);
+    byte_limit = len == s.size() ? limit : utf8_offset(s, limit); // ASCII: code points are bytes
+  }
   size_t cut = byte_limit;
   if (!killwords) {
     // lastIndexOf(' ', length): the last space at a code point index <= length.
     size_t at = s.rfind(' ', byte_limit);
     if (at != std::string_view::npos) cut = at;
   }
-  out.append(s.substr(0, cut));
+  out.append(s.data(), cut);
   if (end.is_nullish()) {
-    out += "...";
+    out.append("...", 3);
   } else if (end.is_string()) {
     out += end.as_string();
   } else {
@@ -1108,22 +1123,33 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   const Value& old = arg(args, kw, 0, "old");
   const Value& with = arg(args, kw, 1, "new");
   const Value& max_arg = arg(args, kw, 2, "count");
-  if (!old.is_string() || old.as_string().empty()) return false;
+  if (!old.is_string() || string_of(old).empty()) return false;
+  std::string_view from = string_of(old);
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
-  if (max_count == 0 || in.s.find(old.as_string()) == std::string_view::npos) {
+  size_t hits = 0; // occurrences of a one-byte `old`
+  if (from.size() == 1) hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), from[0]));
+  if (max_count == 0 || (from.size() == 1 ? hits == 0 : in.s.find(from) == std::string_view::npos)) {
     out = in;
     return true;
   }
   std::string rep_storage;
-  std::string_view rep = with.is_string() ? std::string_view(with.as_string()) : (rep_storage = to_js_string(with));
-  if (old.as_string().size() == 1) { // `replace('-', '/')`: one pass over the bytes
-    char c = old.as_string()[0];
+  std::string_view rep = with.is_string() ? string_of(with) : (rep_storage = to_js_string(with));
+  if (from.size() == 1) { // `replace('-', '/')`: one pass over the bytes
+    char c = from[0];
     // replace_into's count: replacements happen while count < max_count (-1: no limit).
     size_t limit = max_count == -1 ? in.s.size() : max_count > 0 ? static_cast<size_t>(std::ceil(std::min(max_count, 1e15))) : 0;
-    size_t hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), c));
     hits = std::min(hits, limit);
     buf.resize_and_overwrite(in.s.size() - hits + hits * rep.size(), [&](char* d, size_t n) {
       size_t left = hits;
+      if (rep.size() == 1) { // byte for byte
+        char r = rep[0];
+        for (char x : in.s) {
+          bool hit = x == c && left > 0;
+          left -= hit;
+          *d++ = hit ? r : x;
+        }
+        return n;
+      }
       for (char x : in.s) {
         if (x == c && left > 0) {
           std::memcpy(d, rep.data(), rep.size());
@@ -1138,7 +1164,7 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
     out = StrView{buf, in.safe};
     return true;
   }
-  replace_into(in.s, old.as_string(), rep, max_count, buf);
+  replace_into(in.s, from, rep, max_count, buf);
   out = StrView{buf, in.safe};
   return true;
 }

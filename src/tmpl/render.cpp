@@ -48,7 +48,7 @@ const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<ui
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
     if (is_name(it->key, it->name, key, name)) return &it->value;
   }
-  if (root.is_object()) return find_hinted(root.as_object(), name, hint);
+  if (root.is_object()) return find_hinted(object_of(root), name, hint);
   return nullptr;
 }
 
@@ -507,15 +507,16 @@ public:
     return s;
   }
   void release(std::string* s) {
-    if (s->capacity() > k_keep) { // one huge body must not stay pinned to a worker thread
-      s->clear();
-      s->shrink_to_fit();
-    }
+    if (s->capacity() > k_keep) [[unlikely]] shrink(s);
     m_free.push_back(s);
   }
 
 private:
   static constexpr size_t k_keep = size_t{1} << 20;
+  [[gnu::noinline]] static void shrink(std::string* s) { // one huge body must not stay pinned to a worker thread
+    s->clear();
+    s->shrink_to_fit();
+  }
   std::deque<std::string> m_all;
   std::vector<std::string*> m_free;
 };
@@ -580,10 +581,8 @@ private:
   std::string* m_buf = nullptr;
 };
 
-const Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
+const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
   const auto& entries = o.entries();
-  uint32_t h = hint.load(std::memory_order_relaxed);
-  if (h < entries.size() && same_name(entries[h].first, key)) return &entries[h].second;
   if (entries.size() > 16) return o.find(key); // hashed: no scan, no hint
   for (uint32_t i = 0; i < entries.size(); ++i) {
     if (same_name(entries[i].first, key)) {
@@ -625,9 +624,9 @@ void Exec::emit(std::string& out, const Value& v) const {
   case Value::Kind::Null: return;
   case Value::Kind::String:
     if (impl.options.autoescape && !v.is_safe()) {
-      append_escaped(out, v.as_string());
+      append_escaped(out, string_of(v));
     } else {
-      out += v.as_string();
+      out += string_of(v);
     }
     return;
   case Value::Kind::Number: append_js_number(out, v.as_number()); return;
@@ -657,7 +656,7 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
     if (node->kind == NodeKind::Text) {
-      out += node->text; // most nodes: no dispatch
+      append_text(out, node->text); // most nodes: no dispatch
     } else if (node->kind == NodeKind::Output) {
       exec_output(*node->expr, scope, out);
     } else {
@@ -1092,7 +1091,7 @@ const Value* Exec::eval_str(const Expr& expr, Scope& scope, Value& hold, Scratch
   }
   const Value& v = eval_ref(expr, scope, hold);
   if (v.is_string()) {
-    out = StrView{v.as_string(), v.is_safe(), &v};
+    out = StrView{string_of(v), v.is_safe(), &v};
     return nullptr;
   }
   return &v;
@@ -1131,7 +1130,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
     if (r.s.empty()) {
       r.s = {};
       r.src = nullptr;
-    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, in_hold.as_string()))) {
+    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, string_of(in_hold)))) {
       hold = std::move(in_hold);
       if (r.src) r.src = &hold;
     } else if (in_buf.peek() && views_into(r.s, *in_buf.peek())) {
@@ -1150,7 +1149,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
 
 const Value* Exec::string_result(const Value& v, StrView& out) {
   if (!v.is_string()) return &v;
-  out = StrView{v.as_string(), v.is_safe(), &v};
+  out = StrView{string_of(v), v.is_safe(), &v};
   return nullptr;
 }
 
@@ -1356,7 +1355,7 @@ const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
   case ExprKind::Attr: {
     const Value& obj = eval_ref(*expr.args[0], scope, tmp);
     if (obj.is_object()) {
-      const Value* v = find_hinted(obj.as_object(), expr.name, expr.hint);
+      const Value* v = find_hinted(object_of(obj), expr.name, expr.hint);
       return v ? *v : k_undefined;
     }
     return member_into(obj, expr.name, tmp);
@@ -1632,8 +1631,9 @@ void Exec::call_macro_into(const MacroValue& macro, std::span<Value> args, const
   Scope scope{&frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
   bind_params(*this, node, frame, scope, args, kwargs);
   if (!macro.is_caller()) {
-    const Value* caller = find_kwarg(kwargs, "caller");
-    frame.set_local("caller", k_caller_key, caller ? *caller : Value());
+    // Nunjucks binds kwargs.caller even when undefined; an undefined variable shadows nothing
+    // (lookup and `set` pass it by), so only a given caller is bound.
+    if (const Value* caller = find_kwarg(kwargs, "caller")) frame.set_local("caller", k_caller_key, *caller);
   }
   exec_body(node.body, scope, out);
 }

@@ -129,7 +129,13 @@ private:
 
 // `o.find(key)`, trying entry `hint` first: objects of one shape (every post) keep a key at the
 // same position. Updates the hint (shared by threads: relaxed, only ever a guess).
-const base::Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint);
+const base::Value* find_hinted_miss(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint);
+inline const base::Value* find_hinted(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
+  const auto& entries = o.entries();
+  uint32_t h = hint.load(std::memory_order_relaxed);
+  if (h < entries.size() && same_name(entries[h].first, key)) return &entries[h].second; // inline: the usual case
+  return find_hinted_miss(o, key, hint);
+}
 
 struct RenderError {
   base::Diagnostic diagnostic;

@@ -248,32 +248,33 @@ void append_upper(std::string& out, std::string_view s) {
 
 namespace {
 #if defined(__SSE2__)
-// Bit k set when byte k of `v` is one of & " ' < > backslash.
+// Bit k set when byte k of `v` is one of & " ' < > backslash. `&` (0x26) and `'` (0x27) are
+// the bytes equal to 0x27 with bit 0 set, `<` (0x3C) and `>` (0x3E) those equal to 0x3E with
+// bit 1 set.
 inline unsigned escapable_mask(__m128i v) {
-  const __m128i amp = _mm_set1_epi8('&'), quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-  const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), backslash = _mm_set1_epi8('\\');
-  __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, quot)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, apos), _mm_cmpeq_epi8(v, lt)));
-  hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, backslash)));
-  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+  __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x01)), _mm_set1_epi8('\''));
+  __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)), _mm_set1_epi8('>'));
+  __m128i quot_bs = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_bs)));
 }
 #endif
 
 // Escapes s[i, end) to `w` one byte at a time; returns the new end of the output. Entities are
 // written as one eight-byte store (the caller leaves room).
-char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
-  static constexpr char k_entity[6][8] = {"&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&#92;"};
-  static constexpr uint8_t k_entity_len[6] = {5, 6, 5, 4, 4, 5};
-  static constexpr auto k_which = [] { // 1 + index into k_entity, 0 for bytes kept as they are
-    std::array<uint8_t, 256> t{};
-    t['&'] = 1;
-    t['"'] = 2;
-    t['\''] = 3;
-    t['<'] = 4;
-    t['>'] = 5;
-    t['\\'] = 6;
-    return t;
-  }();
+constexpr char k_entity[6][8] = {"&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&#92;"};
+constexpr uint8_t k_entity_len[6] = {5, 6, 5, 4, 4, 5};
+constexpr auto k_which = [] { // 1 + index into k_entity, 0 for bytes kept as they are
+  std::array<uint8_t, 256> t{};
+  t['&'] = 1;
+  t['"'] = 2;
+  t['\''] = 3;
+  t['<'] = 4;
+  t['>'] = 5;
+  t['\\'] = 6;
+  return t;
+}();
+
+[[maybe_unused]] char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
   for (; i < end; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (uint8_t k = k_which[c]) {
@@ -285,6 +286,26 @@ char* escape_bytes(const char* s, size_t i, size_t end, char* w) {
   }
   return w;
 }
+
+#if defined(__SSE2__)
+// Escapes blk[j, end) (j, end <= 16; blk readable for 32 bytes) whose bytes to escape are the
+// set bits of `mask` (none below j or from end on): each run before an entity is one 16-byte
+// store, so up to 16 bytes past the returned end are written (the caller leaves room).
+inline char* escape_block(const char* blk, unsigned j, unsigned end, unsigned mask, char* w) {
+  while (mask) {
+    unsigned t = static_cast<unsigned>(std::countr_zero(mask));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + j)));
+    w += t - j;
+    unsigned k = k_which[static_cast<unsigned char>(blk[t])] - 1u;
+    std::memcpy(w, k_entity[k], 8);
+    w += k_entity_len[k];
+    j = t + 1;
+    mask &= mask - 1;
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + j)));
+  return w + (end - j);
+}
+#endif
 } // namespace
 
 namespace {
@@ -306,26 +327,61 @@ void append_escaped(std::string& out, std::string_view s) {
     append_in_chunks(out, s, [](std::string& o, std::string_view part) { append_escaped(o, part); });
     return;
   }
+  size_t n = s.size();
+  if (n == 0) return;
   size_t len = out.size();
-  // Worst case: every byte becomes a six-byte entity, plus slack for the eight-byte stores.
-  size_t room = 6 * s.size() + 8;
+  // Worst case: every byte becomes a six-byte entity, plus slack for the 16-byte stores.
+  size_t room = 6 * n + 16;
   if (out.capacity() - len < room) out.reserve(std::max(2 * out.capacity(), len + room)); // geometric growth
   out.resize_and_overwrite(len + room, [&](char* d, size_t) {
     char* w = d + len;
-    size_t i = 0;
+    const char* p = s.data();
 #if defined(__SSE2__)
-    // Sixteen bytes without anything to escape are stored as they are.
-    for (; i + 16 <= s.size(); i += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-      if (escapable_mask(v) == 0) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
-        w += 16;
-      } else {
-        w = escape_bytes(s.data(), i, i + 16, w);
+    alignas(16) char blk[32] = {}; // escape_block reads 16 bytes from any start below 16
+    size_t i = 0;
+    if (n >= 16) {
+      // Sixteen bytes without anything to escape are stored as they are; others run by run.
+      for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        if (unsigned mask = escapable_mask(v)) {
+          _mm_store_si128(reinterpret_cast<__m128i*>(blk), v);
+          w = escape_block(blk, 0, 16, mask, w);
+        } else {
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+          w += 16;
+        }
       }
+      if (i < n) { // the tail: the last sixteen bytes, from the first not yet written
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+        unsigned j = static_cast<unsigned>(16 - (n - i));
+        _mm_store_si128(reinterpret_cast<__m128i*>(blk), v);
+        w = escape_block(blk, j, 16, escapable_mask(v) & (0xFFFFu << j), w);
+      }
+    } else {
+      // Short strings (titles, tags, dates): copied into the zeroed block with overlapping loads.
+      if (n >= 8) {
+        uint64_t lo, hi;
+        std::memcpy(&lo, p, 8);
+        std::memcpy(&hi, p + n - 8, 8);
+        std::memcpy(blk, &lo, 8);
+        std::memcpy(blk + n - 8, &hi, 8);
+      } else if (n >= 4) {
+        uint32_t lo, hi;
+        std::memcpy(&lo, p, 4);
+        std::memcpy(&hi, p + n - 4, 4);
+        std::memcpy(blk, &lo, 4);
+        std::memcpy(blk + n - 4, &hi, 4);
+      } else {
+        blk[0] = p[0];
+        blk[n / 2] = p[n / 2];
+        blk[n - 1] = p[n - 1];
+      }
+      __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(blk));
+      w = escape_block(blk, 0, static_cast<unsigned>(n), escapable_mask(v), w); // zero bytes need no escaping
     }
+#else
+    w = escape_bytes(p, 0, n, w);
 #endif
-    w = escape_bytes(s.data(), i, s.size(), w);
     return static_cast<size_t>(w - d);
   });
 }
@@ -511,7 +567,21 @@ void append_js_number(std::string& out, double d) {
     out += '0';
     return;
   }
-  if ( std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+  if (d > 0 && d < 1e9 && d == static_cast<double>(static_cast<uint32_t>(d))) { // counters, indexes
+    uint32_t u = static_cast<uint32_t>(d);
+    size_t n = 1;
+    for (uint32_t t = u; t >= 10; t /= 10) ++n;
+    out.resize_and_overwrite(out.size() + n, [&](char* o, size_t len) { // digits written backwards
+      char* w = o + len;
+      do {
+        *--w = static_cast<char>('0' + u % 10);
+        u /= 10;
+      } while (u);
+      return len;
+    });
+    return;
+  }
+  if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(d));
     out.append(buf, end);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,53 @@ std::string to_upper(std::string_view s);
 // Appends to_lower(s) / to_upper(s) (ASCII without a temporary string).
 void append_lower(std::string& out, std::string_view s);
 void append_upper(std::string& out, std::string_view s);
+
+// v.as_string() without the out-of-line call, for the hot paths; `v` must be a string (its
+// shared pointer is the std::string, see base::Value).
+inline std::string_view string_of(const base::Value& v) {
+  const void* p = v.identity();
+  return p ? std::string_view(*static_cast<const std::string*>(p)) : std::string_view();
+}
+
+// v.as_object() likewise; `v` must be an object.
+inline const base::Object& object_of(const base::Value& v) {
+  const void* p = v.identity();
+  return p ? *static_cast<const base::Object*>(p) : v.as_object();
+}
+
+// out += s for the short texts between tags (`s` not inside `out`): overlapping word copies
+// instead of a call to memcpy.
+inline void append_text(std::string& out, std::string_view s) {
+  size_t n = s.size(), len = out.size();
+  if (n > 32 || out.capacity() - len < n) {
+    out.append(s);
+    return;
+  }
+  out.resize_and_overwrite(len + n, [&](char* d, size_t) {
+    char* w = d + len;
+    const char* p = s.data();
+    auto copy = [&]<size_t k>() { // the first and the last k bytes, k <= n <= 2k
+      char a[k], b[k];
+      std::memcpy(a, p, k);
+      std::memcpy(b, p + n - k, k);
+      std::memcpy(w, a, k);
+      std::memcpy(w + n - k, b, k);
+    };
+    if (n >= 16) {
+      copy.template operator()<16>();
+    } else if (n >= 8) {
+      copy.template operator()<8>();
+    } else if (n >= 4) {
+      copy.template operator()<4>();
+    } else if (n > 0) {
+      char a = p[0], b = p[n / 2], c = p[n - 1];
+      w[0] = a;
+      w[n / 2] = b;
+      w[n - 1] = c;
+    }
+    return len + n;
+  });
+}
 
 // Nunjucks' escape: & " ' < > and backslash.
 void append_escaped(std::string& out, std::string_view s);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstring>
 #include <string>
 
 #include "base/value.hpp"
@@ -85,6 +86,25 @@ TEST(SpeedPaths, EscapingMatchesThePlainLoopAtEveryBlockBoundary) {
   std::string_view view(self);
   tmpl::detail::append_escaped(self, view.substr(0, 12));
   EXPECT_EQ(self, "<a href='x'>and some more text to force a reallocation</a>&lt;a href=&#39;x&#39;&gt;");
+}
+
+TEST(SpeedPaths, CleanTailsAndShortStringsAreCopiedWithTheirOwnBytes) {
+  // Short strings and block tails without entities take word stores from overlapping loads:
+  // distinct bytes at every position catch a shifted or stale byte; one special anywhere (or
+  // none) for every length around the eight- and sixteen-byte loads.
+  const std::string specials = "&\"'<>\\";
+  for (size_t len = 0; len <= 50; ++len) {
+    for (size_t at = 0; at <= len; ++at) { // at == len: nothing to escape
+      std::string s;
+      for (size_t k = 0; k < len; ++k) s += static_cast<char>('a' + (k * 7 + len) % 26);
+      if (at < len) s[at] = specials[(at + len) % specials.size()];
+      for (std::string out : {std::string(), std::string("prefix")}) {
+        std::string expected = out + plain_escape(s);
+        tmpl::detail::append_escaped(out, s);
+        ASSERT_EQ(out, expected) << "len " << len << " at " << at;
+      }
+    }
+  }
 }
 
 TEST(SpeedPaths, Utf8LengthAndAsciiChecksByBlocks) {
@@ -181,4 +201,128 @@ TEST(SpeedPaths, LongInputIsEscapedInChunksWithTheSameBytes) {
   }
   EXPECT_EQ(uri, plain);
   EXPECT_EQ(uri.substr(0, 24), "a%3Cb%3E%26%22'%5C%20%C3");
+}
+
+TEST(SpeedPaths, ShortTextAppendsCopyEveryByte) {
+  // Template text between tags is appended with overlapping word copies up to 32 bytes.
+  for (size_t len = 0; len <= 40; ++len) {
+    std::string s;
+    for (size_t k = 0; k < len; ++k) s += static_cast<char>('A' + (k * 5 + len) % 26);
+    for (size_t room : {size_t{0}, size_t{100}}) {
+      std::string out = "pre";
+      out.reserve(3 + room); // no room: the plain append grows the string
+      tmpl::detail::append_text(out, s);
+      ASSERT_EQ(out, "pre" + s) << "len " << len << " room " << room;
+    }
+  }
+  EXPECT_EQ(render("{% for i in [1, 2] %}<li>{{ i }}</li>{% endfor %}ab\nc"), "<li>1</li><li>2</li>ab\nc");
+}
+
+TEST(SpeedPaths, IntegersPrintLikeJavaScriptAroundTheDirectDigitPath) {
+  // Positive integers below 1e9 are written digit by digit; the rest take the general printer.
+  EXPECT_EQ(render("{{ 1 }}|{{ 9 }}|{{ 10 }}|{{ 99 }}|{{ 100 }}|{{ 999999999 }}|{{ 1000000000 }}|"
+                   "{{ 4294967296 }}|{{ 4294967297 }}|{{ 0.5 }}|{{ 1.5 }}|{{ -3 }}|{{ 12 / 4 }}|{{ 10 ** 21 }}|{{ 2 ** 53 }}"),
+            "1|9|10|99|100|999999999|1000000000|4294967296|4294967297|0.5|1.5|-3|3|1e+21|9007199254740992");
+}
+
+TEST(SpeedPaths, InlineStringAccessKeepsEmptyStrings) {
+  // Hot paths read strings without Value::as_string's call; empty strings stay empty (Nunjucks'
+  // output).
+  Value ctx = obj({{"e", Value(std::string())}});
+  EXPECT_EQ(render("{{ e | replace('a', 'b') }}|{{ 'a-b-c' | replace('-', e) }}|{{ 'a-b' | replace('-', '&') }}|"
+                   "{% for t in ['b', '', 'A'] | sort %}[{{ t }}]{% endfor %}|{{ e }}{{ 'x' ~ e }}",
+                   ctx),
+            "|abc|a&amp;b|[][A][b]|x");
+}
+
+TEST(SpeedPaths, StriptagsCollapsesWhitespaceInTheLastBlock) {
+  // Plain runs end in an overlapping last block: whitespace runs at every position near the end
+  // of pieces of 16 to 40 bytes collapse into one space, and the end is trimmed (Nunjucks:
+  // trim, then replace(/\s+/g, ' ')).
+  auto collapse = [](const std::string& s) {
+    std::string out;
+    bool pending = false;
+    for (char c : s) {
+      if (c == ' ' || c == '\n' || c == '\t') {
+        pending = true;
+      } else {
+        if (pending && !out.empty()) out += ' ';
+        pending = false;
+        out += c;
+      }
+    }
+    return out;
+  };
+  for (size_t len = 16; len <= 40; ++len) {
+    for (size_t at = 0; at + 1 < len; ++at) {
+      for (const char* ws : {" ", "  ", "\n", " \t"}) {
+        std::string s;
+        for (size_t k = 0; k < len; ++k) s += (k % 6 == 5) ? ' ' : static_cast<char>('a' + k % 26);
+        s.replace(at, std::strlen(ws), ws);
+        s.resize(len);
+        Value ctx = obj({{"s", Value(s)}});
+        ASSERT_EQ(render("{{ s | striptags }}", ctx), collapse(s)) << "len " << len << " at " << at;
+        ASSERT_EQ(render("{{ ('<b>' + s + '</b>x') | striptags }}", ctx), collapse(s + "x")) << len << " " << at;
+      }
+    }
+  }
+}
+
+TEST(SpeedPaths, TruncateCountsOnlyThePrefixOfAsciiText) {
+  // An ASCII prefix longer than `length` decides without counting the whole string; otherwise
+  // code points are counted. Expected bytes are Nunjucks 3.2.4's.
+  EXPECT_EQ(render("{{ 'hello world foo' | truncate(5) }}|{{ 'hello world foo' | truncate(11) }}|"
+                   "{{ 'hello world foo' | truncate(17) }}|{{ 'hello world foo' | truncate(16) }}|"
+                   "{{ 'hello world foo' | truncate(15) }}|{{ 'hello world foo' | truncate(5.5) }}|"
+                   "{{ 'abcdefghij' | truncate(4, true) }}|{{ 'abcd é fgh' | truncate(6) }}|"
+                   "{{ 'abcdé fgh' | truncate(4) }}|{{ 'ab cdé fgh' | truncate(5) }}|"
+                   "{{ 'héllo wörld' | truncate(7, true, '…') }}|{{ 'abc def' | truncate(6, false, '!') }}"),
+            "hello...|hello world...|hello world foo|hello world foo|hello world foo|hello...|abcd...|abcd é...|"
+            "abcd...|ab...|héllo w…|abc!");
+}
+
+TEST(SpeedPaths, OneByteReplaceCountsOnceAndWritesBytes) {
+  // A one-byte `old` is counted once (no separate search); a one-byte `new` is written byte for
+  // byte. Expected bytes are Nunjucks 3.2.4's.
+  EXPECT_EQ(render("{{ '2024-01-10' | replace('-', '/') }}|{{ 'a-b-c-d' | replace('-', '+', 2) }}|"
+                   "{{ 'a-b-c' | replace('-', '', 1) }}|{{ 'a-b' | replace('x', 'y') }}|"
+                   "{{ 'a-b-c' | replace('-', 'XY') }}|{{ 'a-b' | replace('-', 1) }}|"
+                   "{{ 'a-b-c' | replace('-', '/', 0) }}|{{ '--' | replace('-', '<') }}"),
+            "2024/01/10|a+b+c-d|ab-c|a-b|aXYbXYc|a1b|a-b-c|&lt;&lt;");
+}
+
+TEST(SpeedPaths, EscapingFindsExactlyTheSixBytesAmongAllByteValues) {
+  // The block test folds & with ' and < with > through one bit: every other byte value
+  // (neighbours such as % = ? $) stays as it is, in long blocks and in short strings.
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::string out;
+  tmpl::detail::append_escaped(out, all);
+  EXPECT_EQ(out, plain_escape(all));
+  for (int c = 0; c < 256; ++c) {
+    for (size_t len : {1, 5, 9, 17}) {
+      std::string s(len, static_cast<char>(c));
+      std::string o;
+      tmpl::detail::append_escaped(o, s);
+      ASSERT_EQ(o, plain_escape(s)) << c << " " << len;
+    }
+  }
+}
+
+TEST(SpeedPaths, MacrosCalledWithoutACallBlockBindNoCaller) {
+  // An undefined `caller` does not shadow anything, so a macro called without a call block
+  // binds none: the context's `caller` shows through, `set` still writes the macro's own frame,
+  // and four parameters stay in the frame's inline slots. Expected bytes are Nunjucks 3.2.4's.
+  const char* t1 = "{% macro m(a, b, c, d) %}[{{ caller }}|{{ caller is defined }}|{% set caller = 1 %}{{ caller }}|"
+                   "{{ a }}{{ d }}]{% endmacro %}{{ m(1, 2, 3, 4) }}{{ caller }}";
+  EXPECT_EQ(render(t1, obj({{"caller", Value("ctx")}})), "[ctx|true|1|14]ctx");
+  EXPECT_EQ(render(t1), "[|false|1|14]");
+  EXPECT_EQ(render("{% macro k() %}<{{ caller() if caller }}>{% endmacro %}{{ k() }}{% call k() %}y{% endcall %}"
+                   "{% macro j(x) %}{% call k() %}{{ x }}{% endcall %}{% endmacro %}{{ j(7) }}"),
+            "<><y><7>");
+  // A parameter named `caller` keeps its argument or default (it used to be overwritten with
+  // undefined).
+  EXPECT_EQ(render("{% macro m(caller) %}[{{ caller }}]{% endmacro %}{{ m(5) }}"
+                   "{% macro d(caller=3) %}[{{ caller }}]{% endmacro %}{{ d() }}{{ d(4) }}"),
+            "[5][3][4]");
 }
