@@ -33,6 +33,13 @@ void ensure_extensions_registered() {
   std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
 }
 
+// cmark_parser_finish() parses the inlines with a process-wide table of special characters:
+// it adds the attached extensions' characters (`~` for strikethrough, `:` and `w` for autolinks)
+// before and removes them after, so a parser finishing on another thread makes a concurrent one
+// miss strikethrough and autolinks. Block parsing (feed) and our rendering stay parallel; only
+// the inline pass is serialised.
+std::mutex g_inline_pass;
+
 struct ParserDeleter {
   void operator()(cmark_parser* p) const { cmark_parser_free(p); }
 };
@@ -337,7 +344,11 @@ Rendered render(std::string_view markdown, const Options& options) {
     markdown = protected_source;
   }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  std::unique_ptr<cmark_node, NodeDeleter> document(cmark_parser_finish(parser.get()));
+  std::unique_ptr<cmark_node, NodeDeleter> document;
+  {
+    std::lock_guard lock(g_inline_pass);
+    document.reset(cmark_parser_finish(parser.get()));
+  }
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
 
   Rendered result;

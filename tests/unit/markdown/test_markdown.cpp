@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "markdown/markdown.hpp"
 
 namespace haven::markdown {
@@ -34,6 +38,28 @@ TEST(Markdown, SpecHeadings) {
        "Introduction</h2>"},
   };
   for (const Case& c : cases) EXPECT_EQ(html(c.markdown), c.html) << c.markdown;
+}
+
+// Regression: cmark-gfm keeps the extensions' special characters in a process-wide table that
+// every finishing parser clears, so posts rendered in parallel lost strikethrough and autolinks
+// at random (seen in the site tests). Every render on every thread must keep them.
+TEST(Markdown, ExtensionsWorkWhenPostsRenderInParallel) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 150; ++i) {
+        std::string out = html("Some ~~old~~ text, see https://example.org/x and www.example.com.\n\n"
+                               "| a | b |\n|---|---|\n| ~~c~~ | d |\n");
+        if (out.find("<del>old</del>") == std::string::npos || out.find("<a href=\"https://example.org/x\"") == std::string::npos ||
+            out.find("<a href=\"http://www.example.com") == std::string::npos || out.find("<del>c</del>") == std::string::npos) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Markdown, HeadingFollowedDirectlyByNextBlock) {
