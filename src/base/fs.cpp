@@ -49,6 +49,12 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
   if (fd < 0) {
     return std::unexpected(error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
   }
+  if (auto r = write_all(fd, data, path); !r) return std::unexpected(r.error());
+  ::close(fd);
+  return true;
+}
+
+Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -60,8 +66,7 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
     }
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
-  return true;
+  return {};
 }
 
 FileTimes file_times(const fs::path& path) {

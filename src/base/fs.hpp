@@ -17,6 +17,10 @@ Result<std::string> read_file(const fs::path& path);
 // holds exactly these bytes it is left untouched (returns false). Returns true when written.
 Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_if_same = false);
 
+// Writes all of `data` to the open file `fd` (retrying short writes and EINTR). On error `fd`
+// is closed and the error names `path`; on success the caller still owns and closes `fd`.
+Result<void> write_all(int fd, std::string_view data, const fs::path& path);
+
 struct FileTimes {
   double birth_ms = 0;  // creation time (statx btime), or ctime where the filesystem lacks it
   double modify_ms = 0; // mtime

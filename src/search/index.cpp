@@ -19,6 +19,7 @@
 #include "base/hash.hpp"
 #include "search/gzip.hpp"
 #include "search/tokenize.hpp"
+#include "text/json_quote.hpp"
 
 namespace haven::search {
 
@@ -112,28 +113,11 @@ struct DocData {
   std::shared_ptr<const std::string> file;  // the gzip document file (its name depends on the id)
 };
 
-void put_json_string(std::string& o, std::string_view s) {
-  o += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-    case '"': o += "\\\""; break;
-    case '\\': o += "\\\\"; break;
-    case '\n': o += "\\n"; break;
-    case '\r': o += "\\r"; break;
-    case '\t': o += "\\t"; break;
-    default:
-      if (c < 0x20) o += fmt::format("\\u{:04x}", c);
-      else o += static_cast<char>(c);
-    }
-  }
-  o += '"';
-}
-
 void put_json_strings(std::string& o, const std::vector<std::string>& v) {
   o += '[';
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) o += ',';
-    put_json_string(o, v[i]);
+    text::append_json_quoted(o, v[i]);
   }
   o += ']';
 }
@@ -165,9 +149,9 @@ void parallel_for(size_t n, Fn&& fn) {
 // The document file: what a result shows (gzip JSON, see README.md).
 std::shared_ptr<const std::string> document_file(const Document& d, const Options& options) {
   std::string o = "{\"u\":";
-  put_json_string(o, d.url);
+  text::append_json_quoted(o, d.url);
   o += ",\"t\":";
-  put_json_string(o, d.title);
+  text::append_json_quoted(o, d.title);
   if (!std::isnan(d.date_ms)) o += fmt::format(",\"d\":{}", static_cast<int64_t>(d.date_ms));
   o += ",\"g\":";
   put_json_strings(o, d.tags);
@@ -177,7 +161,7 @@ std::shared_ptr<const std::string> document_file(const Document& d, const Option
   put_json_strings(o, d.headings);
   o += ",\"b\":";
   std::string_view kept = cut_utf8(d.text, options.excerpt_bytes);
-  put_json_string(o, kept);
+  text::append_json_quoted(o, kept);
   if (kept.size() < d.text.size()) o += ",\"x\":1";  // the text was cut: matches may lie past it
   o += "}";
   return std::make_shared<const std::string>(gzip(o));
@@ -680,9 +664,9 @@ std::vector<File> Indexer::update(size_t count, const std::function<uint64_t(siz
   for (size_t s = 0; s < shard_count; ++s) {
     if (s) manifest += ',';
     manifest += '[';
-    put_json_string(manifest, m.table->text(shards[s].first));
+    text::append_json_quoted(manifest, m.table->text(shards[s].first));
     manifest += ',';
-    put_json_string(manifest, shards[s].file.path);
+    text::append_json_quoted(manifest, shards[s].file.path);
     manifest += ']';
     files.push_back({"search/" + shards[s].file.path, shards[s].file.gz});
     if (m.incremental) next_cache.emplace(shards[s].key, shards[s].file);

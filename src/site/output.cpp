@@ -88,17 +88,7 @@ bool same_content(const fs::path& existing, const OutputFile& file) {
 base::Result<void> write_new_file(const fs::path& path, std::string_view data, FileId* id = nullptr) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(saved), path.string()));
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (auto r = base::write_all(fd, data, path); !r) return r;
   if (id) {
     struct stat st {};
     if (::fstat(fd, &st) == 0) {

@@ -47,6 +47,23 @@ double since_ms(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// Records the time since the previous phase under `name` in the report's stats, and tells the
+// caller's on_phase hook (progress output).
+class PhaseClock {
+public:
+  PhaseClock(BuildReport& report, const BuildOptions& options) : m_report(report), m_options(options) {}
+  void operator()(std::string_view name) {
+    m_report.stats.phases.push_back({std::string(name), since_ms(m_start)});
+    m_start = Clock::now();
+    if (m_options.on_phase) m_options.on_phase(name);
+  }
+
+private:
+  BuildReport& m_report;
+  const BuildOptions& m_options;
+  Clock::time_point m_start = Clock::now();
+};
+
 void sort_diagnostics(Errors& errors) {
   std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.where.path, a.where.line, a.where.column) < std::tie(b.where.path, b.where.line, b.where.column);
@@ -473,6 +490,7 @@ struct Site::State {
     SiteValues values;
     std::vector<RenderJob> jobs;
     std::vector<std::string> layouts, files;  // per job
+    std::vector<char> sole_owner;             // per job: no other job writes its file
     size_t source_jobs = 0;                   // jobs before this index are posts and pages
     std::unique_ptr<Prints> prints;
     uint64_t site_lists = 0;
@@ -504,13 +522,8 @@ std::expected<BuildReport, Errors> Site::build() { return rebuild({}); }
 
 std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& changed_paths) {
   auto start = Clock::now();
-  auto phase_start = start;
   BuildReport report;
-  auto phase = [&](std::string_view name) {
-    report.stats.phases.push_back({std::string(name), since_ms(phase_start)});
-    phase_start = Clock::now();
-    if (m_options.on_phase) m_options.on_phase(name);
-  };
+  PhaseClock phase(report, m_options);
   auto fail = [](Errors errors) -> std::expected<BuildReport, Errors> {
     sort_diagnostics(errors);
     return std::unexpected(std::move(errors));
@@ -1005,7 +1018,11 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     plan.values = std::move(values);
     plan.jobs = std::move(jobs);
     plan.layouts = std::move(layouts);
-    plan.files = std::move(job_files);
+    std::unordered_map<std::string_view, int> claims;
+    for (const auto& f : job_files) ++claims[f];
+    plan.sole_owner.resize(job_files.size());
+    for (size_t i = 0; i < job_files.size(); ++i) plan.sole_owner[i] = claims[job_files[i]] == 1;
+    plan.files = std::move(job_files);  // the views in `claims` are not used past here
     plan.source_jobs = source_jobs;
     plan.prints = std::move(prints);
     plan.site_lists = site_lists;
@@ -1029,13 +1046,8 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
 
 std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const std::vector<std::string>& changed_sources) {
   auto start = Clock::now();
-  auto phase_start = start;
   BuildReport report;
-  auto phase = [&](std::string_view name) {
-    report.stats.phases.push_back({std::string(name), since_ms(phase_start)});
-    phase_start = Clock::now();
-    if (m_options.on_phase) m_options.on_phase(name);
-  };
+  PhaseClock phase(report, m_options);
   State& st = *m_state;
   State::Plan& plan = *st.plan;
   SiteModel& site = *st.model;
@@ -1191,7 +1203,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
     if (record.uses_site) { Hasher h; h.add(sig); h.add(site_lists); sig = h.h; }
     new_signature[i] = sig;
     if (sig == record.signature) continue;
-    if (std::count(plan.files.begin(), plan.files.end(), plan.files[i]) != 1) {  // two jobs, one path
+    if (!plan.sole_owner[i]) {  // two jobs, one path: which wins is the full path's business
       restore();
       return std::nullopt;
     }

@@ -7,6 +7,11 @@ namespace haven::text {
 std::string json_quote(std::string_view s) {
   std::string o;
   o.reserve(s.size() + 2);
+  append_json_quoted(o, s);
+  return o;
+}
+
+void append_json_quoted(std::string& o, std::string_view s) {
   o += '"';
   for (unsigned char c : s) {
     switch (c) {
@@ -21,7 +26,6 @@ std::string json_quote(std::string_view s) {
     }
   }
   o += '"';
-  return o;
 }
 
 } // namespace haven::text
