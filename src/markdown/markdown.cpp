@@ -6,6 +6,8 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -28,17 +30,52 @@ constexpr char k_heading_end = '\x02';
 
 constexpr const char* k_gfm_extensions[] = {"table", "strikethrough", "autolink", "tasklist"};
 
-void ensure_extensions_registered() {
-  static std::once_flag once;  // registration mutates a global registry
-  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+// cmark_parser_finish() parses the inlines with a process-wide table of special characters: it
+// adds the attached extensions' characters (`~` for strikethrough, `:` and `w` for autolinks)
+// through cmark_manage_extensions_special_characters() before, and removes them after, so a
+// parser finishing on another thread would make a concurrent one miss strikethrough and
+// autolinks. That function is exported and the library calls it through its PLT, so Haven
+// defines its own (below, with C linkage), which wins the dynamic symbol lookup: it still adds
+// through the library's, but removes only when no parser is in its inline pass any more, which
+// leaves the table as the library would for one parser at a time. If the definition does not win
+// (checked once), the inline pass falls back to running under a mutex.
+struct SpecialCharacters {
+  using Manage = void (*)(cmark_parser*, int);
+  Manage library = nullptr;    // the library's own function
+  cmark_parser* all = nullptr; // every extension attached: what to remove (lives with the process)
+  bool interposed = false;
+  std::mutex mutex;            // guards `finishing` and the table updates
+  int finishing = 0;           // parsers between their add and remove
+  std::mutex serial;           // the fallback: one inline pass at a time
+};
+
+SpecialCharacters& special_characters() {
+  static SpecialCharacters state;
+  return state;
 }
 
-// cmark_parser_finish() parses the inlines with a process-wide table of special characters:
-// it adds the attached extensions' characters (`~` for strikethrough, `:` and `w` for autolinks)
-// before and removes them after, so a parser finishing on another thread makes a concurrent one
-// miss strikethrough and autolinks. Block parsing (feed) and our rendering stay parallel; only
-// the inline pass is serialised.
-std::mutex g_inline_pass;
+void ensure_extensions_registered() {
+  static std::once_flag once;  // registration mutates a global registry
+  std::call_once(once, [] {
+    cmark_gfm_core_extensions_ensure_registered();
+    SpecialCharacters& state = special_characters();
+    constexpr const char* k_name = "cmark_manage_extensions_special_characters";
+    state.library = reinterpret_cast<SpecialCharacters::Manage>(dlsym(RTLD_NEXT, k_name));
+    state.interposed = state.library != nullptr &&
+                       dlsym(RTLD_DEFAULT, k_name) == reinterpret_cast<void*>(&::cmark_manage_extensions_special_characters);
+    state.all = cmark_parser_new(CMARK_OPT_DEFAULT);
+    for (const char* name : k_gfm_extensions) {
+      if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) cmark_parser_attach_syntax_extension(state.all, ext);
+    }
+  });
+}
+
+cmark_node* finish_parser(cmark_parser* parser) {
+  SpecialCharacters& state = special_characters();
+  if (state.interposed) return cmark_parser_finish(parser);
+  std::lock_guard lock(state.serial);
+  return cmark_parser_finish(parser);
+}
 
 struct ParserDeleter {
   void operator()(cmark_parser* p) const { cmark_parser_free(p); }
@@ -345,10 +382,7 @@ Rendered render(std::string_view markdown, const Options& options) {
   }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
   std::unique_ptr<cmark_node, NodeDeleter> document;
-  {
-    std::lock_guard lock(g_inline_pass);
-    document.reset(cmark_parser_finish(parser.get()));
-  }
+  document.reset(finish_parser(parser.get()));
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
 
   Rendered result;
@@ -381,4 +415,23 @@ Rendered render(std::string_view markdown, const Options& options) {
   return result;
 }
 
+bool inline_passes_run_in_parallel() {
+  ensure_extensions_registered();
+  return special_characters().interposed;
+}
+
 } // namespace haven::markdown
+
+// See SpecialCharacters: called by cmark_parser_finish() before (add = 1) and after (add = 0) its
+// inline pass.
+extern "C" void cmark_manage_extensions_special_characters(cmark_parser* parser, int add) {
+  auto& state = haven::markdown::special_characters();
+  if (state.library == nullptr) return;  // before registration nothing has extensions attached
+  std::lock_guard lock(state.mutex);
+  if (add) {
+    state.library(parser, 1);
+    ++state.finishing;
+  } else if (state.finishing > 0 && --state.finishing == 0) {
+    state.library(state.all, 0);
+  }
+}

@@ -57,6 +57,10 @@ struct Rendered {
 // Renders one document. Never fails: Markdown has no syntax errors.
 Rendered render(std::string_view markdown, const Options& options);
 
+// True when cmark-gfm's inline passes run in parallel (Haven's handling of its special-character
+// table is in effect, see markdown.cpp); false when they are serialised by the fallback mutex.
+bool inline_passes_run_in_parallel();
+
 struct CodeBlock {
   std::string lang;               // as written in the fence or tag ("js"); empty = plaintext
   std::string caption;            // raw HTML inside <figcaption><span>…</span>
