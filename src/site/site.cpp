@@ -22,6 +22,7 @@
 #include "content/sources.hpp"
 #include "content/taxonomy.hpp"
 #include "search/index.hpp"
+#include "site/external_links.hpp"
 #include "site/feeds.hpp"
 #include "site/pages.hpp"
 #include "site/render_tracking.hpp"
@@ -130,74 +131,10 @@ size_t find_fast(std::string_view hay, std::string_view needle, size_t from = 0)
   return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : std::string_view::npos;
 }
 
-// Whether some `href="…"` is absolute (http:, https: or //). Two scans for whole needles: most
-// pages have hundreds of relative links, so stopping at each `href="` would cost more.
-bool has_absolute_link(std::string_view html) {
-  return find_fast(html, "href=\"http") != std::string_view::npos || find_fast(html, "href=\"//") != std::string_view::npos;
-}
-
 // Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
 void inject_head(std::string& html, std::string_view snippet) {
   auto pos = find_fast(html, "</head>");
   if (pos != std::string::npos) html.insert(pos, snippet);
-}
-
-// Hexo's site-level external_link filter (spec §9.6): `<a href="http…">` to another host gets
-// target="_blank" rel="noopener" unless it already has a target.
-void mark_external_links(std::string& html, const config::SiteConfig& cfg) {
-  if (!cfg.flag("external_link.enable", true) || cfg.str("external_link.field", "site") != "site") return;
-  // only absolute links can be external: most pages have none, and are left as they are
-  if (!has_absolute_link(html)) return;
-  auto host_of = [](std::string_view u) -> std::string {
-    auto p = u.find("//");
-    if (p == std::string_view::npos) return {};
-    u.remove_prefix(p + 2);
-    return std::string(u.substr(0, u.find_first_of("/?#")));
-  };
-  std::string own = host_of(cfg.str("url"));
-  std::vector<std::string> exclude = cfg.list("external_link.exclude");
-  std::string out;
-  bool changed = false;
-  size_t pos = 0;   // html before this is in `out` (once changed)
-  size_t scan = 0;  // where to look for the next tag
-  while (true) {
-    size_t a = find_fast(html, "<a ", scan);
-    if (a == std::string::npos) break;
-    size_t end = html.find('>', a);
-    if (end == std::string::npos) break;
-    scan = end;
-    std::string_view tag(html.data() + a, end - a);
-    size_t href = tag.find("href=\"");
-    bool rewrite = false;
-    if (href != std::string_view::npos && tag.find("target=") == std::string_view::npos) {
-      std::string_view url = tag.substr(href + 6);
-      url = url.substr(0, url.find('"'));
-      if (url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")) {
-        std::string host = host_of(url);
-        rewrite = !host.empty() && host != own && std::find(exclude.begin(), exclude.end(), host) == exclude.end();
-      }
-    }
-    if (!rewrite) continue;
-    if (!changed) {
-      out.reserve(html.size() + 256);
-      changed = true;
-    }
-    out.append(html, pos, a - pos);
-    std::string t(tag);
-    size_t rel = t.find("rel=\"");
-    if (rel != std::string::npos) {
-      size_t close = t.find('"', rel + 5);
-      t.insert(close, " noopener");
-      t.insert(t.find("href=\""), "target=\"_blank\" ");
-    } else {
-      t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
-    }
-    out += t;
-    pos = end;
-  }
-  if (!changed) return;
-  out.append(html, pos);
-  html = std::move(out);
 }
 
 // Incremental hashing of page inputs.
@@ -409,11 +346,18 @@ struct PageRenderer {
   std::string head_extra;
   std::vector<std::pair<std::string, std::string>> feeds;
   bool has_feed = false;
+  // Hexo's site-level external_link filter (spec §9.6)
+  bool external_links = false;
+  std::string own_host;
+  std::vector<std::string> excluded_hosts;
 
   PageRenderer(const SiteModel& s, const SiteValues& v, const Theme& t, const Prints& p)
       : site(s), values(v), theme(t), prints(p), feeds(feed_links(s.config)) {
     if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
     has_feed = !site.config.get("feed").is_nullish() && !site.posts.empty();
+    external_links = site.config.flag("external_link.enable", true) && site.config.str("external_link.field", "site") == "site";
+    own_host = url_host(site.config.str("url"));
+    excluded_hosts = site.config.list("external_link.exclude");
   }
 
   // The page's HTML; `used_site` says whether the templates read `site.*`. Thread-safe.
@@ -446,7 +390,7 @@ struct PageRenderer {
       }
     }
     inject_head(page, head);
-    mark_external_links(page, site.config);
+    if (external_links) mark_external_links(page, own_host, excluded_hosts);
     return page;
   }
 };

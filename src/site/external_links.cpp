@@ -1,0 +1,96 @@
+#include "site/external_links.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace haven::site {
+
+namespace {
+
+constexpr size_t npos = std::string_view::npos;
+
+// Position of `needle` in `hay` from `from`, or npos. memmem: std::string::find compares at every
+// occurrence of the needle's first byte, and '<' or 'h' are everywhere in HTML.
+size_t find_fast(std::string_view hay, std::string_view needle, size_t from) {
+  if (from > hay.size()) return npos;
+  const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : npos;
+}
+
+void add_hits(std::string_view html, std::string_view needle, std::vector<size_t>& hits) {
+  for (size_t at = find_fast(html, needle, 0); at != npos; at = find_fast(html, needle, at + needle.size())) {
+    hits.push_back(at);
+  }
+}
+
+// The `<a ` tag around position `at`, as a tag scan from the start would have cut it: it starts
+// at the first `<a ` after the last `>` before `at` (and before `at`), and ends at the next `>`.
+// {npos, npos} when `at` is in no such tag.
+std::pair<size_t, size_t> anchor_around(std::string_view html, size_t at) {
+  const void* gt = ::memrchr(html.data(), '>', at);
+  size_t from = gt ? static_cast<size_t>(static_cast<const char*>(gt) - html.data()) + 1 : 0;
+  size_t start = find_fast(html.substr(0, at), "<a ", from);
+  if (start == npos) return {npos, npos};
+  size_t end = html.find('>', at);
+  if (end == npos) return {npos, npos};
+  return {start, end};
+}
+
+bool needs_new_tab(std::string_view tag, std::string_view own_host, const std::vector<std::string>& exclude) {
+  size_t href = tag.find("href=\"");
+  if (href == npos || tag.find("target=") != npos) return false;
+  std::string_view url = tag.substr(href + 6);
+  url = url.substr(0, url.find('"'));
+  if (!url.starts_with("http://") && !url.starts_with("https://") && !url.starts_with("//")) return false;
+  std::string host = url_host(url);
+  return !host.empty() && host != own_host && std::find(exclude.begin(), exclude.end(), host) == exclude.end();
+}
+
+std::string with_new_tab(std::string_view tag) {
+  std::string t(tag);
+  size_t rel = t.find("rel=\"");
+  if (rel != std::string::npos) {
+    t.insert(t.find('"', rel + 5), " noopener");
+    t.insert(t.find("href=\""), "target=\"_blank\" ");
+  } else {
+    t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
+  }
+  return t;
+}
+
+} // namespace
+
+std::string url_host(std::string_view url) {
+  auto p = url.find("//");
+  if (p == npos) return {};
+  url.remove_prefix(p + 2);
+  return std::string(url.substr(0, url.find_first_of("/?#")));
+}
+
+void mark_external_links(std::string& html, std::string_view own_host, const std::vector<std::string>& exclude) {
+  // Only a tag holding an absolute href can need the attributes; its first href decides.
+  std::vector<size_t> hits;
+  add_hits(html, "href=\"http", hits);
+  add_hits(html, "href=\"//", hits);
+  if (hits.empty()) return;
+  std::sort(hits.begin(), hits.end());
+  std::string out;
+  size_t copied = 0;    // html before this is in `out`
+  size_t last_tag = npos;
+  for (size_t at : hits) {
+    auto [start, end] = anchor_around(html, at);
+    if (start == npos || start == last_tag) continue;
+    last_tag = start;
+    std::string_view tag(html.data() + start, end - start);
+    if (!needs_new_tab(tag, own_host, exclude)) continue;
+    if (out.empty()) out.reserve(html.size() + 256);
+    out.append(html, copied, start - copied);
+    out += with_new_tab(tag);
+    copied = end;
+  }
+  if (copied == 0) return;
+  out.append(html, copied);
+  html = std::move(out);
+}
+
+} // namespace haven::site
