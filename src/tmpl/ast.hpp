@@ -72,6 +72,9 @@ enum class ExprKind : uint8_t {
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Concat };
 enum class CmpOp : uint8_t { Eq, StrictEq, Ne, StrictNe, Lt, Gt, Le, Ge };
 
+// Expr::slot_hops of a name without a static binding.
+inline constexpr uint8_t k_no_slot = 0xFF;
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -92,6 +95,13 @@ struct Expr {
   OrderOp order_op = nullptr;       // resolved by finalize(): the filter's loop-order fast path
   mutable std::atomic<uint32_t> hint{0}; // Attr/Name: where the key was last found in an object
   uint64_t key = 0;                 // Name: name_key(name), set by finalize()
+  // Name, set by finalize(): where the variable is bound when that is statically certain (a
+  // `for` target, `loop`, a macro or caller parameter): `slot_hops` frames up from the current
+  // one, inline slot `slot`; k_no_slot otherwise. Checked against the slot's key at runtime.
+  uint8_t slot_hops = k_no_slot;
+  uint8_t slot = 0;
+  bool frameless = false;              // Name: no template binds this name (only the root context or a global has it)
+  const base::Value* global = nullptr; // Name: the global of this name at finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call
   bool const_args = false;          // a filter whose arguments are all literals: `arg_values`

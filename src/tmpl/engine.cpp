@@ -120,11 +120,178 @@ void mark_body_calls(Body& body) {
 }
 } // namespace
 
-void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors) const {
+namespace {
+// Static frame resolution (Expr::slot_hops). A StaticFrame is one frame the interpreter pushes
+// at a known place (a `for` body, a macro or caller body): the names bound into its inline slots
+// before its body runs, in binding order, and the names its body may bind at run time (`set`,
+// `macro`, `import` write into the current frame), which make a name's place dynamic.
+struct StaticFrame {
+  std::vector<std::string_view> slots;
+  std::vector<std::string_view> dynamic;
+  void bind(std::string_view name) { // Frame::set_local: an existing name keeps its slot
+    if (std::find(slots.begin(), slots.end(), name) == slots.end()) slots.push_back(name);
+  }
+};
+using StaticChain = std::vector<StaticFrame>; // innermost last
+
+// Names the statements of `body` may bind into the frame they run in (not into frames of nested
+// for/macro/call/block bodies).
+void collect_dynamic(const Body& body, StaticFrame& frame) {
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock: frame.dynamic.insert(frame.dynamic.end(), n->targets.begin(), n->targets.end()); break;
+    case NodeKind::Macro:
+    case NodeKind::Import: frame.dynamic.push_back(n->text); break;
+    case NodeKind::FromImport:
+      for (const auto& [imported, alias] : n->names) frame.dynamic.push_back(alias);
+      break;
+    default: break;
+    }
+    if (n->kind == NodeKind::If) {
+      for (const auto& [c, b] : n->branches) collect_dynamic(b, frame);
+    }
+    if (n->kind == NodeKind::If || n->kind == NodeKind::For) collect_dynamic(n->else_body, frame); // runs in this frame
+    if (n->kind == NodeKind::SetBlock || n->kind == NodeKind::FilterBlock) collect_dynamic(n->body, frame);
+  }
+}
+
+void resolve_slots_expr(Expr* e, const StaticChain& chain) {
+  if (!e) return;
+  if (e->kind == ExprKind::Name) {
+    e->slot_hops = k_no_slot;
+    for (size_t d = 0; d < chain.size(); ++d) {
+      const StaticFrame& f = chain[chain.size() - 1 - d];
+      auto it = std::find(f.slots.begin(), f.slots.end(), e->name);
+      if (it != f.slots.end()) {
+        auto slot = static_cast<size_t>(it - f.slots.begin());
+        if (slot < Frame::k_inline && d < k_no_slot) {
+          e->slot_hops = static_cast<uint8_t>(d);
+          e->slot = static_cast<uint8_t>(slot);
+        }
+        break;
+      }
+      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end()) break;
+    }
+  }
+  for (auto& a : e->args) resolve_slots_expr(a.get(), chain);
+  for (auto& [k, v] : e->kwargs) resolve_slots_expr(v.get(), chain);
+}
+
+// The frame bind_params fills: parameters without defaults, then those with defaults.
+StaticFrame params_frame(const Node& n) {
+  StaticFrame f;
+  for (const auto& [name, def] : n.params) {
+    if (!def) f.bind(name);
+  }
+  for (const auto& [name, def] : n.params) {
+    if (def) f.bind(name);
+  }
+  return f;
+}
+
+void resolve_slots(Body& body, StaticChain& chain);
+
+// Resolves `body`, which runs in the new frame `frame` pushed on `chain`.
+void resolve_slots_in(Body& body, StaticChain& chain, StaticFrame frame) {
+  collect_dynamic(body, frame);
+  chain.push_back(std::move(frame));
+  resolve_slots(body, chain);
+  chain.pop_back();
+}
+
+void resolve_slots(Body& body, StaticChain& chain) {
+  for (auto& n : body) {
+    resolve_slots_expr(n->expr.get(), chain);
+    for (auto& [cond, b] : n->branches) {
+      resolve_slots_expr(cond.get(), chain);
+      resolve_slots(b, chain);
+    }
+    switch (n->kind) {
+    case NodeKind::For: { // run_loop binds `loop`, then the targets
+      StaticFrame f;
+      f.bind("loop");
+      for (const auto& t : n->targets) f.bind(t);
+      resolve_slots_in(n->body, chain, std::move(f));
+      resolve_slots(n->else_body, chain);
+      break;
+    }
+    case NodeKind::Macro: { // a fresh frame without parent: parameters, then `caller` when given
+      StaticChain inner;
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner); // defaults: dynamic
+      StaticFrame f = params_frame(*n);
+      f.bind("caller");
+      resolve_slots_in(n->body, inner, std::move(f));
+      break;
+    }
+    case NodeKind::CallBlock: { // the caller's frame: its parameters; the call site beyond stays dynamic
+      StaticChain inner;
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
+      resolve_slots_in(n->body, inner, params_frame(*n));
+      break;
+    }
+    case NodeKind::Block: { // may render under another template's frames: a fresh chain
+      StaticChain inner;
+      resolve_slots_in(n->body, inner, StaticFrame{});
+      break;
+    }
+    default:
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
+      resolve_slots(n->body, chain);
+      resolve_slots(n->else_body, chain);
+      break;
+    }
+  }
+}
+} // namespace
+
+bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
+  bool added = false;
+  auto add = [&](std::string_view name) {
+    if (!names.contains(name)) {
+      names.emplace(name);
+      added = true;
+    }
+  };
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::For:
+      add("loop");
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::Macro:
+    case NodeKind::CallBlock:
+      if (n->kind == NodeKind::Macro) add(n->text);
+      add("caller");
+      for (const auto& [name, def] : n->params) add(name);
+      break;
+    case NodeKind::Import: add(n->text); break;
+    case NodeKind::FromImport:
+      for (const auto& [imported, alias] : n->names) add(alias);
+      break;
+    default: break;
+    }
+    for (const auto& [c, b] : n->branches) added = collect_bound(b, names) || added;
+    added = collect_bound(n->body, names) || added;
+    added = collect_bound(n->else_body, names) || added;
+  }
+  return added;
+}
+
+void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
   walk(
       tmpl.body,
       [&](Expr& e) {
-        if (e.kind == ExprKind::Name) e.key = name_key(e.name); // lookups compare keys
+        if (e.kind == ExprKind::Name) {
+          e.key = name_key(e.name); // lookups compare keys
+          e.frameless = !bound.contains(e.name);
+          auto g = globals.find(std::string_view(e.name));
+          e.global = g == globals.end() ? nullptr : &g->second;
+        }
         if (e.kind == ExprKind::Filter) {
           auto it = filters.find(e.name);
           if (it == filters.end()) {
@@ -160,6 +327,8 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         }
       });
   mark_body_calls(tmpl.body);
+  StaticChain chain;
+  resolve_slots(tmpl.body, chain);
 }
 
 // ---------------------------------------------------------------- CallContext
@@ -244,12 +413,15 @@ std::vector<base::Diagnostic> Engine::finalize() {
   ParseOptions popts{m_impl->options.trim_blocks, m_impl->options.lstrip_blocks};
   for (auto& [name, t] : m_impl->templates) {
     if (!t->parsed) {
-      if (auto err = parse_template(*t, popts)) {
-        errors.push_back(std::move(*err));
-        continue;
-      }
+      if (auto err = parse_template(*t, popts)) errors.push_back(std::move(*err));
     }
-    m_impl->resolve(*t, errors);
+  }
+  m_impl->bound_names.clear();
+  for (auto& [name, t] : m_impl->templates) {
+    if (t->parsed) Impl::collect_bound(t->body, m_impl->bound_names);
+  }
+  for (auto& [name, t] : m_impl->templates) {
+    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names);
   }
   // Static targets of extends/include/import, and names imported with `from`.
   for (auto& [name, t] : m_impl->templates) {
@@ -312,8 +484,10 @@ std::vector<base::Diagnostic> Engine::finalize() {
 }
 
 namespace {
-base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context) {
+base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context,
+                              bool frameless_ok = true) {
   Exec exec(engine, impl);
+  exec.frameless_ok = frameless_ok;
   Context* ctx = exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(t);
   Frame frame;
@@ -357,9 +531,13 @@ base::Result<std::string> Engine::render_string(std::string_view source, const V
     return std::unexpected(std::move(*err));
   }
   std::vector<base::Diagnostic> errors;
-  m_impl->resolve(t, errors);
+  // Names this template binds that no registered template binds: the registered templates'
+  // frameless names may then be bound after all (by this template's frames) for this render.
+  Impl::NameSet bound = m_impl->bound_names;
+  bool new_names = Impl::collect_bound(t.body, bound);
+  m_impl->resolve(t, errors, bound);
   if (!errors.empty()) return std::unexpected(std::move(errors.front()));
-  return run(*this, *m_impl, t, context);
+  return run(*this, *m_impl, t, context, !new_names);
 }
 
 std::vector<std::string> Engine::dependencies(std::string_view name) const {

@@ -947,8 +947,7 @@ bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
   const Expr& call = *node.expr;
   const Expr& callee = *call.args[0];
   if (!impl.builtin_range || callee.kind != ExprKind::Name || callee.name != "range" || !call.kwargs.empty()) return false;
-  const Value* fn = lookup_ptr(scope, "range");
-  if (!fn || fn->as_native() != impl.builtin_range) return false;
+  if (lookup_name(callee, scope).as_native() != impl.builtin_range) return false;
   ArgList args;
   for (size_t i = 1; i < call.args.size(); ++i) args.push(eval(*call.args[i], scope));
   if (call_depth >= k_max_call_depth) {
@@ -1365,9 +1364,28 @@ const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
 }
 
 const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
-  const Value* v = scope.frame->lookup(expr.name, expr.key);
-  if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
+  if (expr.slot_hops != k_no_slot) { // statically bound: one slot, checked
+    const Frame* f = scope.frame;
+    for (unsigned h = expr.slot_hops; h > 0 && f; --h) f = f->parent;
+    if (f) {
+      const Value* v = f->slot_value(expr.slot, expr.key, expr.name);
+      if (v && !v->is_undefined()) return *v;
+    }
+  }
+  return lookup_name_dynamic(expr, scope);
+}
+
+const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) const {
+  const Value* v;
+  if (expr.frameless && frameless_ok) { // no frame or context variable can have it
+    const Value& root = scope.ctx->root;
+    v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;
+  } else {
+    v = scope.frame->lookup(expr.name, expr.key);
+    if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
+  }
   if (!v) {
+    if (expr.global) return *expr.global;
     auto it = impl.globals.find(std::string_view(expr.name));
     if (it != impl.globals.end()) v = &it->second;
   }

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -179,6 +180,12 @@ struct Frame {
     }
     return nullptr;
   }
+  // Inline slot `i` when it holds the variable `name` (whose name_key is `key`), else nullptr.
+  const base::Value* slot_value(uint32_t i, uint64_t key, std::string_view name) const {
+    if (i >= m_count) return nullptr;
+    const Var& var = slot(i);
+    return is_name(var.key, var.name, key, name) ? &var.value : nullptr;
+  }
   void set_local(std::string_view name, base::Value value) { set_local(name, name_key(name), std::move(value)); }
   void set_local(std::string_view name, uint64_t key, base::Value value) {
     if (auto* v = const_cast<base::Value*>(find(name, key))) {
@@ -199,8 +206,11 @@ private:
     uint64_t key = 0;      // name_key(name)
     base::Value value;
   };
+public:
   // Loops and macros bind a handful of names: those need no heap allocation.
   static constexpr uint32_t k_inline = 4;
+
+private:
   // Constructed on first use (most frames bind one or two names), destroyed by ~Frame.
   alignas(Var) unsigned char m_inline[k_inline * sizeof(Var)];
   uint32_t m_count = 0;
@@ -270,6 +280,10 @@ struct Engine::Impl {
   const base::Native* builtin_range = nullptr; // `for x in range(...)` iterates without an array
   std::unordered_map<std::string, detail::TestFn> tests;
   std::unordered_map<std::string, base::Value, NameHash, std::equal_to<>> globals;
+  // Every name some registered template binds (set, for, macro, parameter, import, `loop`,
+  // `caller`), as of the last finalize(): other names live only in the root context or globals.
+  using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+  NameSet bound_names;
   std::map<std::string, std::unique_ptr<detail::Template>, detail::TemplateLess> templates;
   bool finalized = false;
 
@@ -280,7 +294,10 @@ struct Engine::Impl {
   // Resolves filter and test names in `body` (and precomputes what the interpreter reuses:
   // string fast paths, literal filter arguments, which expressions call code); unknown names
   // are appended to `errors`.
-  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors) const;
+  // `bound`: every name a template that may run in the same render binds (Expr::frameless).
+  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const;
+  // Adds the names `body` binds to `names`; returns whether any was new.
+  static bool collect_bound(const detail::Body& body, NameSet& names);
 };
 
 } // namespace haven::tmpl
@@ -341,6 +358,9 @@ struct Exec {
   Scope* current = nullptr; // innermost scope, for CallContext::lookup
   ThreadCache& cache;
   size_t context_mark; // contexts taken from the cache since this mark belong to this render
+  // Whether Expr::frameless holds in this render (a render_string template may bind names no
+  // registered template binds).
+  bool frameless_ok = true;
 
   Exec(const Engine& e, const Engine::Impl& i);
   ~Exec(); // gives the contexts back
@@ -363,6 +383,7 @@ struct Exec {
   const base::Value& eval_ref(const Expr& expr, Scope& scope, base::Value& tmp);
   // The variable a Name expression names (Undefined when there is none).
   const base::Value& lookup_name(const Expr& expr, const Scope& scope) const;
+  const base::Value& lookup_name_dynamic(const Expr& expr, const Scope& scope) const;
   // The variable `name` (frames, context, globals), or nullptr.
   const base::Value* lookup_ptr(const Scope& scope, std::string_view name) const;
   base::Value lookup(const Scope& scope, std::string_view name) const;
