@@ -143,6 +143,11 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> names;
   // name_key of each target (For), or of each parameter (Macro, CallBlock), set by finalize().
   std::vector<uint64_t> keys;
+  // Output of a path (`name.attr...`, `path`: the Name, then each Attr) through builtin string
+  // filters with literal arguments (`ops`, innermost first; may be empty): rendered by
+  // Exec::fast_output. Set by finalize(); empty `path` otherwise.
+  std::vector<const Expr*> path;
+  std::vector<const Expr*> ops;
 };
 
 struct Template {

@@ -282,6 +282,34 @@ bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
   return added;
 }
 
+namespace {
+// Node::path and Node::ops of an Output node (its filters resolved).
+void plan_output(Node& n) {
+  const Expr* e = n.expr.get();
+  std::vector<const Expr*> ops;
+  while (e && e->kind == ExprKind::Filter) {
+    if (!e->str_op || !e->filter || !e->kwargs.empty() || !std::all_of(e->args.begin() + 1, e->args.end(), [](const ExprPtr& a) {
+          return a->kind == ExprKind::Literal;
+        })) {
+      return;
+    }
+    ops.push_back(e);
+    e = e->args[0].get();
+  }
+  std::vector<const Expr*> path;
+  while (e && e->kind == ExprKind::Attr) {
+    path.push_back(e);
+    e = e->args[0].get();
+  }
+  if (!e || e->kind != ExprKind::Name || path.size() > 8) return;
+  path.push_back(e);
+  std::reverse(path.begin(), path.end());
+  std::reverse(ops.begin(), ops.end());
+  n.path = std::move(path);
+  n.ops = std::move(ops);
+}
+} // namespace
+
 void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
   walk(
       tmpl.body,
@@ -327,6 +355,13 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         }
       });
   mark_body_calls(tmpl.body);
+  walk(
+      tmpl.body, [](Expr&) {},
+      [](Node& n) {
+        n.path.clear();
+        n.ops.clear();
+        if (n.kind == NodeKind::Output) plan_output(n);
+      });
   StaticChain chain;
   resolve_slots(tmpl.body, chain);
 }

@@ -495,6 +495,9 @@ bool views_into(std::string_view part, std::string_view whole) {
 }
 } // namespace
 
+// A scratch string bigger than this goes back to the allocator after use.
+constexpr size_t k_keep_scratch = size_t{1} << 20;
+
 // Scratch strings for string filter chains (Exec::eval_str), kept per thread so renders reuse
 // their capacity. Any number of Scratch objects may be live at once (nested outputs, nested
 // renders), released in any order.
@@ -507,12 +510,11 @@ public:
     return s;
   }
   void release(std::string* s) {
-    if (s->capacity() > k_keep) [[unlikely]] shrink(s);
+    if (s->capacity() > k_keep_scratch) [[unlikely]] shrink(s);
     m_free.push_back(s);
   }
 
 private:
-  static constexpr size_t k_keep = size_t{1} << 20;
   [[gnu::noinline]] static void shrink(std::string* s) { // one huge body must not stay pinned to a worker thread
     s->clear();
     s->shrink_to_fit();
@@ -552,6 +554,7 @@ private:
 
 struct ThreadCache {
   ScratchPool scratch;
+  std::string chain_bufs[2]; // Exec::fast_output's filter results
   ContextPool contexts;
   std::vector<std::shared_ptr<base::Native>> spare_loops; // `loop` objects nobody kept
 };
@@ -598,7 +601,12 @@ const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::
 Exec::Exec(const Engine& e, const Engine::Impl& i)
     : engine(e), impl(i), cache(thread_cache()), context_mark(cache.contexts.mark()) {}
 
-Exec::~Exec() { cache.contexts.release(context_mark); }
+Exec::~Exec() {
+  cache.contexts.release(context_mark);
+  for (auto& b : cache.chain_bufs) {
+    if (b.capacity() > k_keep_scratch) [[unlikely]] std::string().swap(b); // no huge body pinned to the thread
+  }
+}
 
 Context* Exec::new_context(Value root) { return cache.contexts.push(std::move(root)); }
 
@@ -658,7 +666,7 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
     if (node->kind == NodeKind::Text) {
       append_text(out, node->text); // most nodes: no dispatch
     } else if (node->kind == NodeKind::Output) {
-      exec_output(*node->expr, scope, out);
+      if (node->path.empty() || !fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
     } else {
       exec_node(*node, scope, out);
     }
@@ -736,6 +744,51 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
     fail(scope, expr.span, fmt::format("'{}' is undefined", source_text(scope, expr.span)));
   }
   emit(out, *v);
+}
+
+bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
+  const Expr* const* step = node.path.data();
+  const Expr* const* end = step + node.path.size();
+  const Value* v = &lookup_name(**step, scope);
+  for (++step; step != end; ++step) {
+    if (!v->is_object()) return false;
+    const Expr& attr = **step;
+    const Value* f = find_hinted(object_of(*v), attr.name, attr.hint);
+    v = f ? f : &k_undefined;
+  }
+  bool escape = impl.options.autoescape;
+  if (node.ops.empty()) {
+    switch (v->kind()) {
+    case Value::Kind::String:
+      if (escape && !v->is_safe()) {
+        append_escaped(out, string_of(*v));
+      } else {
+        out += string_of(*v);
+      }
+      return true;
+    case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
+    case Value::Kind::Undefined: return !impl.options.strict_undefined; // strict: exec_output reports it
+    default: emit(out, *v); return true;
+    }
+  }
+  if (!v->is_string()) return false;
+  // The filters on views, alternating between two scratch strings: each writes into the one its
+  // input does not view. No template code runs here, so the thread's two strings are free.
+  StrView cur{string_of(*v), v->is_safe(), v};
+  std::string* bufs = cache.chain_bufs;
+  for (const Expr* f : node.ops) {
+    std::string& b = views_into(cur.s, bufs[0]) ? bufs[1] : bufs[0];
+    b.clear();
+    StrView r;
+    if (!f->str_op(cur, f->arg_values, k_no_kwargs, b, r)) return false;
+    cur = r;
+  }
+  if (escape && !cur.safe) {
+    append_escaped(out, cur.s);
+  } else {
+    out += cur.s;
+  }
+  return true;
 }
 
 void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {

@@ -416,6 +416,10 @@ private:
   template <class Bind>
   void run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind);
   void exec_output(const Expr& expr, Scope& scope, std::string& out);
+  // An Output node with a `path` (see Node::path): false, having written nothing, when a step
+  // is not an object, the value is not a string for the filters, or a filter's StrOp declines
+  // (exec_output then evaluates it again the general way: paths and StrOps have no effects).
+  bool fast_output(const Node& node, const Scope& scope, std::string& out);
   void bind(Scope& scope, std::string_view name, base::Value value);
   // A call; when `direct` is given and the callee is a macro, the macro renders into *direct,
   // `*wrote` is set and Undefined is returned.
