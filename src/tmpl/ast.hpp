@@ -105,6 +105,7 @@ struct Expr {
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call
   bool const_args = false;          // a filter whose arguments are all literals: `arg_values`
+  bool builtin_length = false;      // the builtin `length` filter (a condition needs no number)
   std::vector<base::Value> arg_values;
 };
 
@@ -148,6 +149,9 @@ struct Node {
   // Exec::fast_output. Set by finalize(); empty `path` otherwise.
   std::vector<const Expr*> path;
   std::vector<const Expr*> ops;
+  // Output of `'text' if cond [else 'other']` (`flag` set by finalize()): `text` and `alt` are
+  // the two literals as printed (escaped when autoescaping).
+  std::string alt;
 };
 
 struct Template {

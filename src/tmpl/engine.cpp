@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tmpl/runtime.hpp"
+#include "tmpl/util.hpp"
 
 namespace haven::tmpl {
 
@@ -284,8 +285,21 @@ bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
 
 namespace {
 // Node::path and Node::ops of an Output node (its filters resolved).
-void plan_output(Node& n) {
+void plan_output(Node& n, const EngineOptions& options) {
   const Expr* e = n.expr.get();
+  // `'text' if cond [else 'other']`: the literals printed once here (strict mode reports a
+  // missing else branch: the general path).
+  n.flag = false;
+  if (e->kind == ExprKind::InlineIf && e->args[0]->kind == ExprKind::Literal && e->args[0]->literal.is_string() &&
+      (e->args[2] ? e->args[2]->kind == ExprKind::Literal && e->args[2]->literal.is_string() : !options.strict_undefined)) {
+    auto print = [&](const Value& v) {
+      return options.autoescape && !v.is_safe() ? escape_html(v.as_string()) : v.as_string();
+    };
+    n.flag = true;
+    n.text = print(e->args[0]->literal);
+    n.alt = e->args[2] ? print(e->args[2]->literal) : std::string();
+    return;
+  }
   std::vector<const Expr*> ops;
   while (e && e->kind == ExprKind::Filter) {
     if (!e->str_op || !e->filter || !e->kwargs.empty() || !std::all_of(e->args.begin() + 1, e->args.end(), [](const ExprPtr& a) {
@@ -331,6 +345,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
           e.str_op = op == str_ops.end() ? nullptr : op->second;
           auto order = order_ops.find(e.name);
           e.order_op = order == order_ops.end() ? nullptr : order->second;
+          e.builtin_length = builtin_length && e.name == "length" && e.filter && e.args.size() == 1 && e.kwargs.empty();
           e.const_args = e.kwargs.empty() &&
                          std::all_of(e.args.begin() + 1, e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::Literal; });
           e.arg_values.clear();
@@ -357,10 +372,10 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
   mark_body_calls(tmpl.body);
   walk(
       tmpl.body, [](Expr&) {},
-      [](Node& n) {
+      [&](Node& n) {
         n.path.clear();
         n.ops.clear();
-        if (n.kind == NodeKind::Output) plan_output(n);
+        if (n.kind == NodeKind::Output) plan_output(n, options);
       });
   StaticChain chain;
   resolve_slots(tmpl.body, chain);
@@ -424,6 +439,7 @@ const EngineOptions& Engine::options() const { return m_impl->options; }
 void Engine::add_filter(std::string name, FilterFn fn) {
   m_impl->str_ops.erase(name); // the builtin's fast paths no longer apply
   m_impl->order_ops.erase(name);
+  if (name == "length") m_impl->builtin_length = false;
   m_impl->filters[std::move(name)] = std::move(fn);
 }
 

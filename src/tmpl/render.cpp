@@ -666,7 +666,13 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
     if (node->kind == NodeKind::Text) {
       append_text(out, node->text); // most nodes: no dispatch
     } else if (node->kind == NodeKind::Output) {
-      if (node->path.empty() || !fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      if (!node->path.empty()) {
+        if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      } else if (node->flag) { // 'text' if cond else 'other'
+        append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt);
+      } else {
+        exec_output(*node->expr, scope, out);
+      }
     } else {
       exec_node(*node, scope, out);
     }
@@ -749,7 +755,17 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
 bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
   const Expr* const* step = node.path.data();
   const Expr* const* end = step + node.path.size();
-  const Value* v = &lookup_name(**step, scope);
+  const Expr& name = **step;
+  const Value* v = nullptr;
+  if (name.slot_hops != k_no_slot) { // lookup_name's slot, inline
+    const Frame* f = scope.frame;
+    for (unsigned h = name.slot_hops; h > 0 && f; --h) f = f->parent;
+    if (f) {
+      v = f->slot_value(name.slot, name.key, name.name);
+      if (v && v->is_undefined()) v = nullptr;
+    }
+  }
+  if (!v) v = &lookup_name_dynamic(name, scope);
   for (++step; step != end; ++step) {
     if (!v->is_object()) return false;
     const Expr& attr = **step;
@@ -1366,11 +1382,41 @@ bool compare(CmpOp op, const Value& a, const Value& b) {
 }
 } // namespace
 
+const Value* Exec::eval_simple(const Expr& expr, const Scope& scope) const {
+  switch (expr.kind) {
+  case ExprKind::Literal: return &expr.literal;
+  case ExprKind::Name: return &lookup_name(expr, scope);
+  case ExprKind::Attr: {
+    const Value* obj = eval_simple(*expr.args[0], scope);
+    if (!obj || !obj->is_object()) return nullptr;
+    const Value* v = find_hinted(object_of(*obj), expr.name, expr.hint);
+    return v ? v : &k_undefined;
+  }
+  default: return nullptr;
+  }
+}
+
 bool Exec::eval_cond(const Expr& expr, Scope& scope) {
   // Same operands in the same order as eval_ref, without building the boolean Values.
   switch (expr.kind) {
+  case ExprKind::Name:
+  case ExprKind::Attr:
+    if (const Value* v = eval_simple(expr, scope)) return v->truthy();
+    break;
+  case ExprKind::Filter:
+    if (expr.builtin_length) { // `if xs | length`: whether there are any, without the number
+      if (const Value* v = eval_simple(*expr.args[0], scope)) {
+        if (v->is_string()) return !string_of(*v).empty();
+        if (v->is_array()) return !v->as_array().empty();
+        if (v->is_object()) return !object_of(*v).entries().empty();
+      }
+    }
+    break;
   case ExprKind::Compare:
     if (expr.cmp_ops.size() == 1) {
+      if (const Value* left = eval_simple(*expr.args[0], scope)) { // no calls: nothing to copy
+        if (const Value* right = eval_simple(*expr.args[1], scope)) return compare(expr.cmp_ops[0], *left, *right);
+      }
       Value lt, rt;
       const Value* left = &eval_ref(*expr.args[0], scope, lt);
       if (expr.args[1]->has_call && left != &lt) { // the right side runs code that could rebind the left

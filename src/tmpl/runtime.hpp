@@ -278,6 +278,7 @@ struct Engine::Impl {
   // Builtin filters that can give a loop its order without building the array (`sort`).
   std::unordered_map<std::string, detail::OrderOp> order_ops;
   const base::Native* builtin_range = nullptr; // `for x in range(...)` iterates without an array
+  bool builtin_length = true; // `length` is the builtin filter (not replaced with add_filter)
   std::unordered_map<std::string, detail::TestFn> tests;
   std::unordered_map<std::string, base::Value, NameHash, std::equal_to<>> globals;
   // Every name some registered template binds (set, for, macro, parameter, import, `loop`,
@@ -384,6 +385,9 @@ struct Exec {
   // The variable a Name expression names (Undefined when there is none).
   const base::Value& lookup_name(const Expr& expr, const Scope& scope) const;
   const base::Value& lookup_name_dynamic(const Expr& expr, const Scope& scope) const;
+  // The value of a literal or of a path (`name.attr...`) whose steps are objects, where it lives;
+  // nullptr for anything else (lookups have no effects: the general path may run after).
+  const base::Value* eval_simple(const Expr& expr, const Scope& scope) const;
   // The variable `name` (frames, context, globals), or nullptr.
   const base::Value* lookup_ptr(const Scope& scope, std::string_view name) const;
   base::Value lookup(const Scope& scope, std::string_view name) const;

@@ -425,3 +425,46 @@ TEST(SpeedPaths, PathOutputsAndFilterChainsGiveTheGeneralPathsBytes) {
   EXPECT_FALSE(strict.render("b", ctx));
   EXPECT_EQ(*strict.render("a", obj({{"o", obj({{"missing", Value("x")}})}})), "x");
 }
+
+TEST(SpeedPaths, ConditionsOnPathsAndLiteralInlineIfsGiveTheGeneralPathsBytes) {
+  // `'text' if cond else 'other'` prints literals escaped at finalize(); conditions on paths,
+  // on comparisons of paths and literals and on `xs | length` read the values in place; other
+  // shapes take the general path. Expected bytes are Nunjucks 3.2.4's.
+  const char* src =
+      "{{ \"<a>\" if o.t }}|{{ \"<a>\" if o.f }}|{{ \"x\" if o.f else \"<y>\" }}|{{ \"s\" if o.n != 1 }}|"
+      "{% if o.s | length %}S{% endif %}{% if o.e | length %}E{% endif %}{% if o.arr | length %}A{% endif %}"
+      "{% if o.empty | length %}O{% endif %}{% if o.obj | length %}B{% endif %}{% if o.u | length %}U{% endif %}"
+      "{% if o.n | length %}N{% endif %}|{% if o.n == \"1.5\" %}eq{% endif %}{% if o.n === \"1.5\" %}seq{% endif %}"
+      "{% if o.s.length > 2 %}len{% endif %}{% if o.arr %}arr{% endif %}{% if o.missing.x %}mx{% endif %}"
+      "{% if not o.f %}nf{% endif %}{% if o.t and o.s %}ts{% endif %}|{{ (\"a\" | safe) if o.t }}";
+  Value ctx = obj({{"o", obj({{"s", Value("abc")},
+                              {"e", Value("")},
+                              {"arr", list({Value(1.0)})},
+                              {"empty", list({})},
+                              {"obj", obj({{"k", Value(1.0)}})},
+                              {"t", Value(true)},
+                              {"f", Value(false)},
+                              {"n", Value(1.5)}})}});
+  const char* expected = "&lt;a&gt;||&lt;y&gt;|s|SAB|eqlenarrnfts|a";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // Without autoescaping the literals print as they are; in strict mode a missing else branch
+  // of a false condition is still an error.
+  tmpl::Engine raw(tmpl::EngineOptions{.autoescape = false});
+  raw.add_template("a", "{{ '<a>' if true }}{{ 'b' if false else '<c>' }}");
+  ASSERT_TRUE(raw.finalize().empty());
+  EXPECT_EQ(*raw.render("a", Value()), "<a><c>");
+  tmpl::Engine strict(tmpl::EngineOptions{.strict_undefined = true});
+  strict.add_template("a", "{{ 'a' if false }}");
+  strict.add_template("b", "{{ 'a' if false else 'b' }}");
+  ASSERT_TRUE(strict.finalize().empty());
+  EXPECT_FALSE(strict.render("a", Value()));
+  EXPECT_EQ(*strict.render("b", Value()), "b");
+  // A replaced `length` filter runs as a condition too.
+  tmpl::Engine replaced;
+  replaced.add_filter("length", [](tmpl::CallContext&, const Value&, std::span<const Value>, const tmpl::KwArgs&)
+                                    -> base::Result<Value> { return Value(0.0); });
+  replaced.add_template("a", "{% if xs | length %}yes{% else %}no{% endif %}");
+  ASSERT_TRUE(replaced.finalize().empty());
+  EXPECT_EQ(*replaced.render("a", obj({{"xs", list({Value(1.0)})}})), "no");
+}
