@@ -776,10 +776,12 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
   if (node.ops.empty()) {
     switch (v->kind()) {
     case Value::Kind::String:
-      if (escape && !v->is_safe()) {
-        append_escaped(out, string_of(*v));
-      } else {
-        out += string_of(*v);
+      if (const auto* str = static_cast<const std::string*>(v->identity())) {
+        if (escape && !v->is_safe()) {
+          append_escaped(out, *str);
+        } else {
+          out += *str;
+        }
       }
       return true;
     case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
@@ -800,7 +802,13 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     cur = r;
   }
   if (escape && !cur.safe) {
-    append_escaped(out, cur.s);
+    if (cur.s.data() == bufs[0].data() && cur.s.size() == bufs[0].size()) { // a whole string: the inline short path
+      append_escaped(out, bufs[0]);
+    } else if (cur.s.data() == bufs[1].data() && cur.s.size() == bufs[1].size()) {
+      append_escaped(out, bufs[1]);
+    } else {
+      append_escaped(out, cur.s);
+    }
   } else {
     out += cur.s;
   }
@@ -1031,8 +1039,13 @@ bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
     for (double i = start; i > stop; i += step) ++n;
   }
   double value = start;
+  Value* slot = nullptr; // where the target lives after the first iteration
   run_loop(node, scope, out, n, [&](Frame& frame, size_t) {
-    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), Value(value));
+    if (slot) {
+      *slot = Value(value);
+    } else {
+      slot = frame.bind_inline(node.targets[0], key_at(node, 0, node.targets[0]), Value(value));
+    }
     value += step;
   });
   return true;
@@ -1057,8 +1070,13 @@ bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
   }
   SmallVec<uint32_t> order(arr->size());
   if (!e.order_op(*arr, argv, kwargs, order.span())) return false;
+  Value* slot = nullptr; // where the target lives after the first iteration
   run_loop(node, scope, out, arr->size(), [&](Frame& frame, size_t i) {
-    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), (*arr)[order[i]]);
+    if (slot) {
+      *slot = (*arr)[order[i]];
+    } else {
+      slot = frame.bind_inline(node.targets[0], key_at(node, 0, node.targets[0]), (*arr)[order[i]]);
+    }
   });
   return true;
 }
@@ -1076,7 +1094,14 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
     const base::Array& items = *arr;
     if (targets.size() == 1) {
       uint64_t key = key_at(node, 0, targets[0]);
-      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], key, items[i]); });
+      Value* slot = nullptr; // where the target lives after the first iteration
+      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
+        if (slot) {
+          *slot = items[i];
+        } else {
+          slot = frame.bind_inline(targets[0], key, items[i]);
+        }
+      });
     } else {
       run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
         for (size_t u = 0; u < targets.size(); ++u) frame.set_local(targets[u], member(items[i], Value(static_cast<double>(u))));

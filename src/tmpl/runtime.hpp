@@ -197,6 +197,16 @@ struct Frame {
       m_more.push_back(Var{name, key, std::move(value)});
     }
   }
+  // set_local, returning where the value lives when that is an inline slot (it stays there for
+  // the frame's life: a later set_local of `name` is a store there), else nullptr.
+  base::Value* bind_inline(std::string_view name, uint64_t key, base::Value value) {
+    set_local(name, key, std::move(value));
+    for (uint32_t i = 0; i < m_count; ++i) {
+      Var& var = slot(i);
+      if (is_name(var.key, var.name, key, name)) return &var.value;
+    }
+    return nullptr;
+  }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
   void assign(std::string_view name, base::Value value);
 

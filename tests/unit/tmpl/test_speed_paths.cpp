@@ -468,3 +468,29 @@ TEST(SpeedPaths, ConditionsOnPathsAndLiteralInlineIfsGiveTheGeneralPathsBytes) {
   ASSERT_TRUE(replaced.finalize().empty());
   EXPECT_EQ(*replaced.render("a", obj({{"xs", list({Value(1.0)})}})), "no");
 }
+
+TEST(SpeedPaths, ShortWholeStringsEscapeInlineWithTheSameBytes) {
+  // append_escaped of a std::string under sixteen bytes copies sixteen bytes when nothing needs
+  // escaping: only its own bytes may show, at every length, into a page with or without room.
+  for (size_t n = 0; n <= 17; ++n) {
+    for (size_t at = 0; at <= n; ++at) {
+      for (char c : {'a', '&', '"', '\'', '<', '>', '\\'}) {
+        std::string s(n, 'x');
+        if (at < n) s[at] = c;
+        for (size_t room : {0, 5, 40}) {
+          std::string out = "pre";
+          out.reserve(out.size() + room);
+          tmpl::detail::append_escaped(out, s);
+          ASSERT_EQ(out, "pre" + plain_escape(s)) << n << " " << at << " " << c << " " << room;
+        }
+      }
+    }
+  }
+  // Bytes after the end of a shorter string that once was longer are not printed.
+  std::string s = "abcdefghijklmn<";
+  s.resize(3);
+  std::string out;
+  out.reserve(64);
+  tmpl::detail::append_escaped(out, s);
+  EXPECT_EQ(out, "abc");
+}
