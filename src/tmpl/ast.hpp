@@ -149,6 +149,10 @@ struct Node {
   // Exec::fast_output. Set by finalize(); empty `path` otherwise.
   std::vector<const Expr*> path;
   std::vector<const Expr*> ops;
+  // `striptags | truncate(n)` among `ops`: the striptags (index `prefix_op`) needs only the
+  // first n + 1 code points of its result (`prefix_cps`; 0 for no such pair).
+  uint32_t prefix_op = 0;
+  uint32_t prefix_cps = 0;
   // Output of `'text' if cond [else 'other']` (`flag` set by finalize()): `text` and `alt` are
   // the two literals as printed (escaped when autoescaping).
   std::string alt;

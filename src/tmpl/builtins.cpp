@@ -678,7 +678,7 @@ base::Result<Value> f_string(CallContext&, const Value& in, Args, const KwArgs&)
 }
 
 // Calls `text(piece)` for each piece of `s` outside `<tag ...>`, `</tag>` and `<!-- -->`, which
-// are removed as Nunjucks' regex does.
+// are removed as Nunjucks' regex does; stops early when `text` returns false.
 template <class Fn>
 void for_each_untagged(std::string_view s, Fn&& text) {
   auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
@@ -708,7 +708,11 @@ void for_each_untagged(std::string_view s, Fn&& text) {
     }
     size_t next = s.find('<', i + 1);
     if (next == std::string_view::npos) next = s.size();
-    text(s.substr(i, next - i));
+    if constexpr (std::is_same_v<decltype(text(s)), bool>) {
+      if (!text(s.substr(i, next - i))) return;
+    } else {
+      text(s.substr(i, next - i));
+    }
     i = next;
   }
 }
@@ -722,8 +726,9 @@ std::string strip_tags(std::string_view s) {
 bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // Length of the run at p[i] (ASCII, not whitespace) that strip_collapse copies as it is: ASCII
-// text whose only whitespace is single spaces followed by more such text.
-size_t plain_run(std::string_view p, size_t i) {
+// text whose only whitespace is single spaces followed by more such text. Once the run is known
+// to reach `max_len` bytes it may end there (a prefix of the run; at least `max_len` bytes).
+size_t plain_run(std::string_view p, size_t i, size_t max_len = SIZE_MAX) {
   const size_t n = p.size();
   size_t j = i;
 #if defined(__SSE2__)
@@ -731,6 +736,7 @@ size_t plain_run(std::string_view p, size_t i) {
   const __m128i below_tab = _mm_set1_epi8('\t' - 1);
   const __m128i above_cr = _mm_set1_epi8('\r' + 1);
   while (j + 16 <= n) {
+    if (j - i >= max_len) return j - i;
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.data() + j));
     // Non-ASCII bytes are negative as signed, so the \t..\r range test skips them.
     __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
@@ -766,10 +772,13 @@ size_t plain_run(std::string_view p, size_t i) {
 }
 
 // striptags without preserve_linebreaks in one pass: tags removed, then JavaScript whitespace
-// trimmed and every run of it collapsed into one space. Appends to `out`.
-void strip_collapse(std::string_view s, std::string& out) {
+// trimmed and every run of it collapsed into one space. Appends to `out`. With `max_cps`, it may
+// stop once it has appended at least that many code points: what it appended is then a prefix
+// of the whole result (a space is only written before the text that follows it).
+void strip_collapse(std::string_view s, std::string& out, size_t max_cps = SIZE_MAX) {
   size_t base = out.size();
   bool pending = false; // whitespace since the last character kept
+  size_t check_at = max_cps; // appended bytes from which the code points are counted
   for_each_untagged(s, [&](std::string_view p) {
     size_t i = 0;
     while (i < p.size()) {
@@ -781,7 +790,8 @@ void strip_collapse(std::string_view s, std::string& out) {
           ++i;
           continue;
         }
-        end = i + plain_run(p, i);
+        size_t have = out.size() - base;
+        end = i + plain_run(p, i, check_at > have ? check_at - have : 1);
       } else if (is_js_space(utf8_next(p, end))) {
         pending = true;
         i = end;
@@ -791,7 +801,13 @@ void strip_collapse(std::string_view s, std::string& out) {
       pending = false;
       out.append(p.data() + i, end - i);
       i = end;
+      if (out.size() - base >= check_at) [[unlikely]] {
+        size_t cps = utf8_length(std::string_view(out).substr(base));
+        if (cps >= max_cps) return false;
+        check_at = out.size() - base + (max_cps - cps);
+      }
     }
+    return true;
   });
 }
 
@@ -1236,6 +1252,12 @@ std::optional<std::string> range_bounds(std::span<const Value> args, double& sta
   double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
   if (count > k_max_range) return "range() is too large";
   return std::nullopt;
+}
+
+bool striptags_prefix(const StrView& in, size_t max_cps, std::string& buf, StrView& out) {
+  strip_collapse(in.s, buf, max_cps);
+  out = StrView{buf, in.safe};
+  return true;
 }
 
 void install_builtins(Engine::Impl& impl) {

@@ -321,6 +321,20 @@ void plan_output(Node& n, const EngineOptions& options) {
   std::reverse(ops.begin(), ops.end());
   n.path = std::move(path);
   n.ops = std::move(ops);
+  // `striptags | truncate(n)` (both builtin: a filter replaced with add_filter has no StrOp):
+  // truncate reads only the first n + 1 code points and whether there are more.
+  n.prefix_op = n.prefix_cps = 0;
+  for (size_t i = 0; i + 1 < n.ops.size(); ++i) {
+    const Expr& strip = *n.ops[i];
+    const Expr& trunc = *n.ops[i + 1];
+    if (strip.name != "striptags" || strip.args.size() != 1 || trunc.name != "truncate" || trunc.args.size() < 2) continue;
+    double length = to_number(trunc.args[1]->literal);
+    if (!(length > 0)) length = 255;
+    if (length >= 1e6) continue;
+    n.prefix_op = static_cast<uint32_t>(i);
+    n.prefix_cps = static_cast<uint32_t>(length) + 1;
+    break;
+  }
 }
 } // namespace
 

@@ -794,11 +794,16 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
   // input does not view. No template code runs here, so the thread's two strings are free.
   StrView cur{string_of(*v), v->is_safe(), v};
   std::string* bufs = cache.chain_bufs;
-  for (const Expr* f : node.ops) {
+  for (size_t k = 0; k < node.ops.size(); ++k) {
+    const Expr& f = *node.ops[k];
     std::string& b = views_into(cur.s, bufs[0]) ? bufs[1] : bufs[0];
     b.clear();
     StrView r;
-    if (!f->str_op(cur, f->arg_values, k_no_kwargs, b, r)) return false;
+    if (node.prefix_cps && k == node.prefix_op) { // striptags | truncate(n): the first n + 1 code points do
+      striptags_prefix(cur, node.prefix_cps, b, r);
+    } else if (!f.str_op(cur, f.arg_values, k_no_kwargs, b, r)) {
+      return false;
+    }
     cur = r;
   }
   if (escape && !cur.safe) {

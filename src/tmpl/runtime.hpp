@@ -493,6 +493,10 @@ bool call_builtin_method(const base::Value& obj, std::string_view name, std::spa
 // over the size limit.
 std::optional<std::string> range_bounds(std::span<const base::Value> args, double& start, double& stop, double& step);
 
+// The builtin `striptags` (without arguments) StrOp, which may stop once it has `max_cps` code
+// points: a prefix of its result, enough for a `truncate` after it (Node::prefix_cps).
+bool striptags_prefix(const StrView& in, size_t max_cps, std::string& buf, StrView& out);
+
 // Registers the builtin filters, tests and globals.
 void install_builtins(Engine::Impl& impl);
 
