@@ -149,6 +149,9 @@ struct Node {
   // Exec::fast_output. Set by finalize(); empty `path` otherwise.
   std::vector<const Expr*> path;
   std::vector<const Expr*> ops;
+  // `path.split('sep')[k]` before the filters: the Index expression (its piece is viewed in
+  // place), else null.
+  const Expr* split = nullptr;
   // `striptags | truncate(n)` among `ops`: the striptags (index `prefix_op`) needs only the
   // first n + 1 code points of its result (`prefix_cps`; 0 for no such pair).
   uint32_t prefix_op = 0;

@@ -1,6 +1,7 @@
 #include "tmpl/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -310,6 +311,19 @@ void plan_output(Node& n, const EngineOptions& options) {
     ops.push_back(e);
     e = e->args[0].get();
   }
+  // `path.split('sep')[k]`: a piece of a string viewed in place (Exec::eval_split_index).
+  const Expr* split = nullptr;
+  if (e && e->kind == ExprKind::Index && e->args[1]->kind == ExprKind::Literal && e->args[1]->literal.is_number()) {
+    const Expr& call = *e->args[0];
+    double k = e->args[1]->literal.as_number();
+    if (call.kind == ExprKind::Call && call.args.size() == 2 && call.kwargs.empty() &&
+        call.args[0]->kind == ExprKind::Attr && call.args[0]->name == "split" &&
+        call.args[1]->kind == ExprKind::Literal && call.args[1]->literal.is_string() &&
+        !call.args[1]->literal.as_string().empty() && k >= 0 && k == std::floor(k) && k < 4294967295.0) {
+      split = e;
+      e = call.args[0]->args[0].get();
+    }
+  }
   std::vector<const Expr*> path;
   while (e && e->kind == ExprKind::Attr) {
     path.push_back(e);
@@ -321,6 +335,7 @@ void plan_output(Node& n, const EngineOptions& options) {
   std::reverse(ops.begin(), ops.end());
   n.path = std::move(path);
   n.ops = std::move(ops);
+  n.split = split;
   // `striptags | truncate(n)` (both builtin: a filter replaced with add_filter has no StrOp):
   // truncate reads only the first n + 1 code points and whether there are more.
   n.prefix_op = n.prefix_cps = 0;
@@ -389,6 +404,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
       [&](Node& n) {
         n.path.clear();
         n.ops.clear();
+        n.split = nullptr;
         if (n.kind == NodeKind::Output) plan_output(n, options);
       });
   StaticChain chain;

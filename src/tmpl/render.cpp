@@ -773,7 +773,21 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     v = f ? f : &k_undefined;
   }
   bool escape = impl.options.autoescape;
-  if (node.ops.empty()) {
+  StrView cur;
+  if (node.split) { // path.split('sep')[k]: the piece viewed in place
+    if (!v->is_string()) return false;
+    std::string_view s = string_of(*v);
+    std::string_view sep = string_of(node.split->args[0]->args[1]->literal);
+    auto k = static_cast<size_t>(node.split->args[1]->literal.as_number());
+    size_t start = 0;
+    for (size_t i = 0; i < k; ++i) {
+      size_t at = s.find(sep, start);
+      if (at == std::string_view::npos) return false; // past the last piece: undefined, the general path
+      start = at + sep.size();
+    }
+    size_t end = s.find(sep, start);
+    cur = StrView{s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start), false, nullptr};
+  } else if (node.ops.empty()) {
     switch (v->kind()) {
     case Value::Kind::String:
       if (const auto* str = static_cast<const std::string*>(v->identity())) {
@@ -788,11 +802,12 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     case Value::Kind::Undefined: return !impl.options.strict_undefined; // strict: exec_output reports it
     default: emit(out, *v); return true;
     }
+  } else {
+    if (!v->is_string()) return false;
+    cur = StrView{string_of(*v), v->is_safe(), v};
   }
-  if (!v->is_string()) return false;
   // The filters on views, alternating between two scratch strings: each writes into the one its
   // input does not view. No template code runs here, so the thread's two strings are free.
-  StrView cur{string_of(*v), v->is_safe(), v};
   std::string* bufs = cache.chain_bufs;
   for (size_t k = 0; k < node.ops.size(); ++k) {
     const Expr& f = *node.ops[k];

@@ -525,3 +525,16 @@ TEST(SpeedPaths, StriptagsBeforeTruncateStopsEarlyWithTheSameBytes) {
     ASSERT_EQ(*engine.render("fused", ctx), *engine.render("whole", ctx)) << s;
   }
 }
+
+TEST(SpeedPaths, SplitPiecesBeforeFiltersAreViewedInPlace) {
+  // `{{ v.split('||')[k] | trim }}` views piece k of the string; past the last piece it is
+  // undefined (the general path prints nothing). Expected bytes are Nunjucks 3.2.4's.
+  const char* src = "[{{ v.split(\"||\")[0] | trim }}][{{ v.split(\"||\")[1] }}][{{ v.split(\"||\")[2] }}]"
+                    "[{{ v.split(\"||\")[3] | upper }}][{{ s.split(\"|\")[1] }}][{{ v.split(\"x\")[0] | trim | lower }}]";
+  Value ctx = obj({{"v", Value(" A<b> || c&d ||e")}, {"s", Value("a|b")}});
+  const char* expected = "[A&lt;b&gt;][ c&amp;d ][e][][b][a&lt;b&gt; || c&amp;d ||e]";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // Not a string: the general path (and its error).
+  EXPECT_TRUE(render_files({{"main", "{{ n.split('|')[0] }}"}}, obj({{"n", Value(5.0)}})).starts_with("ERROR"));
+}
