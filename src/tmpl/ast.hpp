@@ -111,12 +111,12 @@ struct Expr {
 
 enum class NodeKind : uint8_t {
   Text,        // text
-  Output,      // {{ expr }}
+  Output,      // {{ expr }}; flag = `'text' if cond else 'other'` (Node::alt), set by finalize()
   If,          // branches (cond, body)..., else_body
   For,         // for targets in expr: body else else_body
   Set,         // set targets = expr
   SetBlock,    // set targets %} body {% endset
-  Macro,       // macro text(params) body
+  Macro,       // macro text(params) body; flag = no defaults, no repeated name (finalize())
   CallBlock,   // call(params) expr: body is the caller's body
   Import,      // import expr as text [with context = flag]
   FromImport,  // from expr import names [with context = flag]

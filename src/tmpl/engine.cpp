@@ -392,6 +392,12 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
       },
       [](Node& n) {
         n.keys.clear(); // frames bind these names with their keys
+        if (n.kind == NodeKind::Macro) { // parameters without defaults, all different: Exec::fast_macro_call
+          n.flag = std::all_of(n.params.begin(), n.params.end(), [](const auto& p) { return !p.second; });
+          for (size_t i = 0; i < n.params.size() && n.flag; ++i) {
+            for (size_t j = 0; j < i; ++j) n.flag = n.flag && n.params[i].first != n.params[j].first;
+          }
+        }
         if (n.kind == NodeKind::For) {
           for (const auto& t : n.targets) n.keys.push_back(name_key(t));
         } else if (n.kind == NodeKind::Macro || n.kind == NodeKind::CallBlock) {

@@ -714,8 +714,42 @@ Context* Exec::run_import(const Template& tmpl, Scope& scope, bool with_context)
   return ctx;
 }
 
+bool Exec::fast_macro_call(const Expr& call, Scope& scope, std::string& out) {
+  const Expr& callee_expr = *call.args[0];
+  if (callee_expr.kind != ExprKind::Name || call.later_call || !call.kwargs.empty()) return false;
+  const base::Native* native = lookup_name(callee_expr, scope).as_native();
+  if (!native || typeid(*native) != typeid(MacroValue)) return false;
+  const auto& macro = static_cast<const MacroValue&>(*native);
+  const Node& node = *macro.node();
+  size_t nargs = call.args.size() - 1;
+  if (macro.is_caller() || !node.flag || nargs > node.params.size()) return false;
+  if (call_depth >= k_max_call_depth) return false; // the general path reports it
+  // bind_params and call_macro_into for this shape: each parameter takes its argument (copied
+  // from where it lives) or undefined; no caller.
+  Frame frame;
+  frame.compile_root = true;
+  for (size_t p = 0; p < node.params.size(); ++p) {
+    const std::string& name = node.params[p].first;
+    uint64_t key = key_at(node, p, name);
+    if (p < nargs) {
+      Value tmp;
+      const Value& v = eval_ref(*call.args[p + 1], scope, tmp);
+      frame.add_local(name, key, &v == &tmp ? std::move(tmp) : v);
+    } else {
+      frame.add_local(name, key, Value());
+    }
+  }
+  ++call_depth;
+  current = &scope;
+  Scope inner{&frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
+  exec_body(node.body, inner, out);
+  --call_depth;
+  return true;
+}
+
 void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   if (expr.kind == ExprKind::Call) {
+    if (fast_macro_call(expr, scope, out)) return;
     bool wrote = false;
     Value v = eval_call(expr, scope, &out, &wrote);
     if (wrote) return; // a macro rendered its (safe) output in place

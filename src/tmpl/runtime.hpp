@@ -197,6 +197,15 @@ struct Frame {
       m_more.push_back(Var{name, key, std::move(value)});
     }
   }
+  // set_local of a name this frame does not have yet (no search).
+  void add_local(std::string_view name, uint64_t key, base::Value value) {
+    if (m_count < k_inline) {
+      new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
+      ++m_count;
+    } else {
+      m_more.push_back(Var{name, key, std::move(value)});
+    }
+  }
   // set_local, returning where the value lives when that is an inline slot (it stays there for
   // the frame's life: a later set_local of `name` is a store there), else nullptr.
   base::Value* bind_inline(std::string_view name, uint64_t key, base::Value value) {
@@ -430,6 +439,10 @@ private:
   template <class Bind>
   void run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind);
   void exec_output(const Expr& expr, Scope& scope, std::string& out);
+  // `{{ macro(args) }}` with positional arguments without calls, for a macro whose parameters
+  // have no defaults (Node::flag of the Macro): renders it into `out`; false (having done
+  // nothing) for anything else.
+  bool fast_macro_call(const Expr& call, Scope& scope, std::string& out);
   // An Output node with a `path` (see Node::path): false, having written nothing, when a step
   // is not an object, the value is not a string for the filters, or a filter's StrOp declines
   // (exec_output then evaluates it again the general way: paths and StrOps have no effects).
