@@ -667,7 +667,8 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
       append_text(out, node->text); // most nodes: no dispatch
     } else if (node->kind == NodeKind::Output) {
       if (!node->path.empty()) {
-        if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+        bool done = node->ops.empty() && !node->split ? fast_path_output(*node, scope, out) : fast_output(*node, scope, out);
+        if (!done) exec_output(*node->expr, scope, out);
       } else if (node->flag) { // 'text' if cond else 'other'
         append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt);
       } else {
@@ -786,7 +787,8 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   emit(out, *v);
 }
 
-bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
+// The value of Node::path (lookup_name's slot inline), or nullptr when a step is not an object.
+[[gnu::always_inline]] inline const Value* Exec::eval_path(const Node& node, const Scope& scope) const {
   const Expr* const* step = node.path.data();
   const Expr* const* end = step + node.path.size();
   const Expr& name = **step;
@@ -801,11 +803,37 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
   }
   if (!v) v = &lookup_name_dynamic(name, scope);
   for (++step; step != end; ++step) {
-    if (!v->is_object()) return false;
+    if (!v->is_object()) return nullptr;
     const Expr& attr = **step;
     const Value* f = find_hinted(object_of(*v), attr.name, attr.hint);
     v = f ? f : &k_undefined;
   }
+  return v;
+}
+
+bool Exec::fast_path_output(const Node& node, const Scope& scope, std::string& out) {
+  // fast_output without filters: the value of the path, printed.
+  const Value* v = eval_path(node, scope);
+  if (!v) return false;
+  switch (v->kind()) {
+  case Value::Kind::String:
+    if (const auto* str = static_cast<const std::string*>(v->identity())) {
+      if (impl.options.autoescape && !v->is_safe()) {
+        append_escaped(out, *str);
+      } else {
+        out += *str;
+      }
+    }
+    return true;
+  case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
+  case Value::Kind::Undefined: return !impl.options.strict_undefined; // strict: exec_output reports it
+  default: emit(out, *v); return true;
+  }
+}
+
+bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
+  const Value* v = eval_path(node, scope);
+  if (!v) return false;
   bool escape = impl.options.autoescape;
   StrView cur;
   if (node.split) { // path.split('sep')[k]: the piece viewed in place
@@ -821,21 +849,6 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     }
     size_t end = s.find(sep, start);
     cur = StrView{s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start), false, nullptr};
-  } else if (node.ops.empty()) {
-    switch (v->kind()) {
-    case Value::Kind::String:
-      if (const auto* str = static_cast<const std::string*>(v->identity())) {
-        if (escape && !v->is_safe()) {
-          append_escaped(out, *str);
-        } else {
-          out += *str;
-        }
-      }
-      return true;
-    case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
-    case Value::Kind::Undefined: return !impl.options.strict_undefined; // strict: exec_output reports it
-    default: emit(out, *v); return true;
-    }
   } else {
     if (!v->is_string()) return false;
     cur = StrView{string_of(*v), v->is_safe(), v};

@@ -443,10 +443,13 @@ private:
   // have no defaults (Node::flag of the Macro): renders it into `out`; false (having done
   // nothing) for anything else.
   bool fast_macro_call(const Expr& call, Scope& scope, std::string& out);
-  // An Output node with a `path` (see Node::path): false, having written nothing, when a step
-  // is not an object, the value is not a string for the filters, or a filter's StrOp declines
-  // (exec_output then evaluates it again the general way: paths and StrOps have no effects).
+  // An Output node with a `path` and filters or a split (see Node::path): false, having written
+  // nothing, when a step is not an object, the value is not a string for the filters, or a
+  // filter's StrOp declines (exec_output then evaluates it again the general way: paths and
+  // StrOps have no effects).
   bool fast_output(const Node& node, const Scope& scope, std::string& out);
+  bool fast_path_output(const Node& node, const Scope& scope, std::string& out); // no filters, no split
+  const base::Value* eval_path(const Node& node, const Scope& scope) const;
   void bind(Scope& scope, std::string_view name, base::Value value);
   // A call; when `direct` is given and the callee is a macro, the macro renders into *direct,
   // `*wrote` is set and Undefined is returned.
