@@ -113,7 +113,7 @@ enum class NodeKind : uint8_t {
   Text,        // text
   Output,      // {{ expr }}; flag = `'text' if cond else 'other'` (Node::alt), set by finalize()
   If,          // branches (cond, body)..., else_body
-  For,         // for targets in expr: body else else_body
+  For,         // for targets in expr: body else else_body; flag = nothing can see `loop` (finalize())
   Set,         // set targets = expr
   SetBlock,    // set targets %} body {% endset
   Macro,       // macro text(params) body; flag = no defaults, no repeated name (finalize())

@@ -194,6 +194,44 @@ StaticFrame params_frame(const Node& n) {
 
 void resolve_slots(Body& body, StaticChain& chain);
 
+// Whether nothing in `body` can see a `loop` variable bound around it: no name `loop`, no
+// statement that binds names or runs other template code with this frame (include, import,
+// call block, block, macro, filter block), no calls and only builtin filters known to look
+// nothing up (a host function could ask CallContext::lookup for `loop`).
+bool loop_unseen(const Expr* e) {
+  if (!e) return true;
+  if (e->kind == ExprKind::Name && e->name == "loop") return false;
+  if (e->kind == ExprKind::Call) return false;
+  if (e->kind == ExprKind::Filter && !e->str_op && !e->order_op && !e->builtin_length) return false;
+  for (const auto& a : e->args) {
+    if (!loop_unseen(a.get())) return false;
+  }
+  for (const auto& [k, v] : e->kwargs) {
+    if (!loop_unseen(v.get())) return false;
+  }
+  return true;
+}
+bool loop_unseen(const Body& body) {
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Text:
+    case NodeKind::Output:
+    case NodeKind::If:
+    case NodeKind::For: break;
+    case NodeKind::Set:
+      if (std::find(n->targets.begin(), n->targets.end(), "loop") != n->targets.end()) return false;
+      break;
+    default: return false;
+    }
+    if (!loop_unseen(n->expr.get())) return false;
+    for (const auto& [c, b] : n->branches) {
+      if (!loop_unseen(c.get()) || !loop_unseen(b)) return false;
+    }
+    if (!loop_unseen(n->body) || !loop_unseen(n->else_body)) return false;
+  }
+  return true;
+}
+
 // Resolves `body`, which runs in the new frame `frame` pushed on `chain`.
 void resolve_slots_in(Body& body, StaticChain& chain, StaticFrame frame) {
   collect_dynamic(body, frame);
@@ -210,9 +248,10 @@ void resolve_slots(Body& body, StaticChain& chain) {
       resolve_slots(b, chain);
     }
     switch (n->kind) {
-    case NodeKind::For: { // run_loop binds `loop`, then the targets
+    case NodeKind::For: { // run_loop binds `loop` (unless nothing can see it), then the targets
+      n->flag = loop_unseen(n->body);
       StaticFrame f;
-      f.bind("loop");
+      if (!n->flag) f.bind("loop");
       for (const auto& t : n->targets) f.bind(t);
       resolve_slots_in(n->body, chain, std::move(f));
       resolve_slots(n->else_body, chain);

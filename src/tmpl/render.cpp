@@ -1068,6 +1068,13 @@ void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, 
   frame.parent = scope.frame;
   Scope inner = scope;
   inner.frame = &frame;
+  if (node.flag) { // nothing can see `loop` (finalize()): none bound
+    for (size_t i = 0; i < n; ++i) {
+      bind(frame, i);
+      exec_body(node.body, inner, out);
+    }
+    return;
+  }
   std::shared_ptr<LoopInfo> loop;
   auto& spare = cache.spare_loops;
   if (spare.empty()) {
