@@ -130,8 +130,18 @@ struct Node;
 using NodePtr = std::unique_ptr<Node>;
 using Body = std::vector<NodePtr>;
 
+// How Exec::exec_body runs a node (set by finalize()).
+enum class Run : uint8_t {
+  Text,       // append `text`
+  PathOutput, // Exec::fast_path_output
+  ChainOutput, // Exec::fast_output (filters or a split on a path)
+  IfText,     // `'text' if cond else 'other'`
+  Other,      // Exec::exec_node
+};
+
 struct Node {
   NodeKind kind = NodeKind::Text;
+  Run run = Run::Other;
   bool flag = false;
   Span span;
   std::string text;

@@ -451,6 +451,12 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         n.ops.clear();
         n.split = nullptr;
         if (n.kind == NodeKind::Output) plan_output(n, options);
+        n.run = n.kind == NodeKind::Text                         ? Run::Text
+                : n.kind != NodeKind::Output                     ? Run::Other
+                : !n.path.empty() && n.ops.empty() && !n.split ? Run::PathOutput
+                : !n.path.empty()                                ? Run::ChainOutput
+                : n.flag                                         ? Run::IfText
+                                                                 : Run::Other;
       });
   StaticChain chain;
   resolve_slots(tmpl.body, chain);

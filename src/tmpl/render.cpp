@@ -663,19 +663,16 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
 
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
-    if (node->kind == NodeKind::Text) {
-      append_text(out, node->text); // most nodes: no dispatch
-    } else if (node->kind == NodeKind::Output) {
-      if (!node->path.empty()) {
-        bool done = node->ops.empty() && !node->split ? fast_path_output(*node, scope, out) : fast_output(*node, scope, out);
-        if (!done) exec_output(*node->expr, scope, out);
-      } else if (node->flag) { // 'text' if cond else 'other'
-        append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt);
-      } else {
-        exec_output(*node->expr, scope, out);
-      }
-    } else {
-      exec_node(*node, scope, out);
+    switch (node->run) {
+    case Run::Text: append_text(out, node->text); break; // most nodes
+    case Run::PathOutput:
+      if (!fast_path_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      break;
+    case Run::ChainOutput:
+      if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      break;
+    case Run::IfText: append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt); break;
+    case Run::Other: exec_node(*node, scope, out); break;
     }
   }
 }
@@ -811,7 +808,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   return v;
 }
 
-bool Exec::fast_path_output(const Node& node, const Scope& scope, std::string& out) {
+[[gnu::always_inline]] inline bool Exec::fast_path_output(const Node& node, const Scope& scope, std::string& out) {
   // fast_output without filters: the value of the path, printed.
   const Value* v = eval_path(node, scope);
   if (!v) return false;
