@@ -136,6 +136,8 @@ enum class Run : uint8_t {
   PathOutput, // Exec::fast_path_output
   ChainOutput, // Exec::fast_output (filters or a split on a path)
   IfText,     // `'text' if cond else 'other'`
+  If,         // an if statement
+  For,        // Exec::exec_for
   Other,      // Exec::exec_node
 };
 

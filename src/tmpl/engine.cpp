@@ -452,6 +452,8 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         n.split = nullptr;
         if (n.kind == NodeKind::Output) plan_output(n, options);
         n.run = n.kind == NodeKind::Text                         ? Run::Text
+                : n.kind == NodeKind::If                         ? Run::If
+                : n.kind == NodeKind::For                        ? Run::For
                 : n.kind != NodeKind::Output                     ? Run::Other
                 : !n.path.empty() && n.ops.empty() && !n.split ? Run::PathOutput
                 : !n.path.empty()                                ? Run::ChainOutput

@@ -672,6 +672,18 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
       if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
       break;
     case Run::IfText: append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt); break;
+    case Run::If: {
+      const Body* run = &node->else_body;
+      for (const auto& [cond, branch] : node->branches) {
+        if (eval_cond(*cond, scope)) {
+          run = &branch;
+          break;
+        }
+      }
+      if (!run->empty()) exec_body(*run, scope, out);
+      break;
+    }
+    case Run::For: exec_for(*node, scope, out); break;
     case Run::Other: exec_node(*node, scope, out); break;
     }
   }
