@@ -1141,6 +1141,16 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   const Value& max_arg = arg(args, kw, 2, "count");
   if (!old.is_string() || string_of(old).empty()) return false;
   std::string_view from = string_of(old);
+  if (from.size() == 1 && max_arg.is_undefined() && with.is_string() && string_of(with).size() == 1) {
+    // `replace('-', '/')`: every byte mapped in one pass (no hit: the same bytes).
+    char c = from[0], r = string_of(with)[0];
+    buf.resize_and_overwrite(in.s.size(), [&](char* d, size_t n) {
+      for (size_t i = 0; i < n; ++i) d[i] = in.s[i] == c ? r : in.s[i];
+      return n;
+    });
+    out = StrView{buf, in.safe};
+    return true;
+  }
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
   size_t hits = 0; // occurrences of a one-byte `old`
   if (from.size() == 1) hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), from[0]));
