@@ -127,6 +127,7 @@ enum class NodeKind : uint8_t {
 };
 
 struct Node;
+struct Template;
 using NodePtr = std::unique_ptr<Node>;
 using Body = std::vector<NodePtr>;
 
@@ -171,6 +172,9 @@ struct Node {
   // Output of `'text' if cond [else 'other']` (`flag` set by finalize()): `text` and `alt` are
   // the two literals as printed (escaped when autoescaping).
   std::string alt;
+  // Include, Import, FromImport, Extends of a literal name: the engine's entry for that name
+  // (set by finalize(); the entry stays, add_template replaces what it holds), else null.
+  const std::unique_ptr<Template>* target = nullptr;
 };
 
 struct Template {

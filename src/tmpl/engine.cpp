@@ -451,6 +451,13 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         n.ops.clear();
         n.split = nullptr;
         if (n.kind == NodeKind::Output) plan_output(n, options);
+        n.target = nullptr;
+        if ((n.kind == NodeKind::Include || n.kind == NodeKind::Import || n.kind == NodeKind::FromImport ||
+             n.kind == NodeKind::Extends) &&
+            n.expr->kind == ExprKind::Literal && n.expr->literal.is_string()) {
+          auto it = templates.find(n.expr->literal.as_string());
+          if (it != templates.end()) n.target = &it->second;
+        }
         n.run = n.kind == NodeKind::Text                         ? Run::Text
                 : n.kind == NodeKind::If                         ? Run::If
                 : n.kind == NodeKind::For                        ? Run::For

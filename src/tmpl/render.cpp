@@ -910,6 +910,11 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   }
 }
 
+const Template* Exec::static_target(const Node& node) const {
+  if (!node.target || !*node.target || !(*node.target)->parsed) return nullptr;
+  return node.target->get();
+}
+
 void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
   switch (node.kind) {
   case NodeKind::Text:
@@ -988,8 +993,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::Import: {
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     Context* ctx = run_import(t, scope, node.flag);
     base::Object exported;
     for (const auto& n : ctx->exports) {
@@ -999,8 +1004,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::FromImport: {
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     Context* ctx = run_import(t, scope, node.flag);
     for (const auto& [imported, alias] : node.names) {
       bool exported = std::find(ctx->exports.begin(), ctx->exports.end(), imported) != ctx->exports.end();
@@ -1011,8 +1016,12 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::Include: {
-    Value name = eval(*node.expr, scope);
-    const Template* t = name.is_string() ? impl.find(name.as_string()) : impl.find(to_str(name));
+    const Template* t = static_target(node);
+    Value name;
+    if (!t) {
+      name = eval(*node.expr, scope);
+      t = name.is_string() ? impl.find(name.as_string()) : impl.find(to_str(name));
+    }
     if (!t) {
       if (node.flag) return;
       fail(scope, node.expr->span, fmt::format("template not found: {}", to_str(name)));
@@ -1035,8 +1044,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
   }
   case NodeKind::Extends: {
     if (!scope.parent) fail(scope, node.span, "'extends' is only allowed at the top level of a template");
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     if (include_depth >= k_max_include_depth) {
       fail(scope, node.span, fmt::format("templates extend too deeply (limit {})", k_max_include_depth));
     }

@@ -463,6 +463,8 @@ private:
   // Runs `tmpl` for import; its context holds the exported names and values.
   Context* run_import(const Template& tmpl, Scope& scope, bool with_context);
   const Template& find_template(const Scope& scope, const Expr& expr, const base::Value& name);
+  // Node::target's template when it is loaded, else nullptr (find it by name then).
+  const Template* static_target(const Node& node) const;
 };
 
 // A macro (or a `call` block's caller) bound to the context it was defined in.

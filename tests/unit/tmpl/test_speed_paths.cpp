@@ -585,3 +585,24 @@ TEST(SpeedPaths, OneByteForOneByteReplaceMapsEveryByteAndKeepsSafeness) {
                          ctx),
             "&lt;a/b//&gt;|<a/b//>|&lt;a-b--&gt;|[]");
 }
+
+TEST(SpeedPaths, StaticIncludeTargetsFollowReplacedTemplates) {
+  // Literal include/import/extends targets are found at finalize(); a template replaced with
+  // add_template is the new one after the next finalize(), and not loaded before it.
+  tmpl::Engine engine;
+  engine.add_template("main", "{% include 'inc' %}{% from 'lib' import m %}{{ m() }}");
+  engine.add_template("inc", "A");
+  engine.add_template("lib", "{% macro m() %}1{% endmacro %}");
+  engine.add_template("child", "{% extends 'main' %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", Value()), "A1");
+  EXPECT_EQ(*engine.render("child", Value()), "A1");
+  engine.add_template("inc", "B");
+  auto pending = engine.render("main", Value());
+  ASSERT_FALSE(pending);
+  EXPECT_NE(pending.error().message.find("template not found: inc"), std::string::npos) << pending.error().message;
+  engine.add_template("lib", "{% macro m() %}2{% endmacro %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", Value()), "B2");
+  EXPECT_EQ(*engine.render("child", Value()), "B2");
+}
