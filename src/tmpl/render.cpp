@@ -1149,7 +1149,8 @@ bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
   const Expr& e = *node.expr;
   if (!e.order_op || !e.filter || e.later_call || e.args[0]->has_call) return false;
   Value in_tmp;
-  const Value& in = eval_ref(*e.args[0], scope, in_tmp);
+  const Value* simple = eval_simple(*e.args[0], scope); // a path: where it lives
+  const Value& in = simple ? *simple : eval_ref(*e.args[0], scope, in_tmp);
   if (!in.is_array()) return false;
   auto arr = in.array_ptr(); // alive while iterating: the body may rebind the variable
   std::optional<ArgList> args;

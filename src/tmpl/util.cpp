@@ -159,19 +159,6 @@ std::string_view js_trim_end(std::string_view s) {
 
 std::string_view js_trim(std::string_view s) { return js_trim_end(js_trim_start(s)); }
 
-bool is_ascii(std::string_view s) {
-  // Eight bytes at a time: any high bit set is a non-ASCII byte.
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, s.data() + i, 8);
-    high |= x;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return (high & 0x8080808080808080ull) == 0;
-}
-
 std::string to_lower(std::string_view s) {
   if (is_ascii(s)) {
     std::string out(s);

@@ -33,7 +33,18 @@ std::string_view js_trim_start(std::string_view s);
 std::string_view js_trim_end(std::string_view s);
 std::string_view js_trim(std::string_view s);
 
-bool is_ascii(std::string_view s);
+// Whether every byte is below 0x80 (eight bytes at a time; inline: keys and tags are short).
+inline bool is_ascii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    high |= x;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
+}
 
 // Unicode case mapping (String.prototype.toLowerCase / toUpperCase).
 std::string to_lower(std::string_view s);
