@@ -136,7 +136,8 @@ enum class Run : uint8_t {
   Text,       // append `text`
   PathOutput, // Exec::fast_path_output
   ChainOutput, // Exec::fast_output (filters or a split on a path)
-  IfText,     // `'text' if cond else 'other'`
+  IfText,     // `'text' if cond else 'other'` (with the text nodes around it, see merge_text)
+  Skip,       // a text node an IfText next to it prints
   If,         // an if statement
   For,        // Exec::exec_for
   Other,      // Exec::exec_node

@@ -392,6 +392,32 @@ void plan_output(Node& n, const EngineOptions& options) {
 }
 } // namespace
 
+namespace {
+// `text{{ 'a' if c else 'b' }}text` (a condition without calls, so nothing can print in between):
+// the IfText prints both texts with its literal (Node::text/alt hold the joined strings) and the
+// text nodes are skipped. Re-planned from the nodes' own text on every finalize().
+void merge_text(Body& body) {
+  for (size_t i = 0; i < body.size(); ++i) {
+    Node& n = *body[i];
+    if (n.run == Run::IfText && !n.expr->args[1]->has_call) {
+      if (i > 0 && body[i - 1]->run == Run::Text) {
+        n.text.insert(0, body[i - 1]->text);
+        n.alt.insert(0, body[i - 1]->text);
+        body[i - 1]->run = Run::Skip;
+      }
+      if (i + 1 < body.size() && body[i + 1]->run == Run::Text) {
+        n.text += body[i + 1]->text;
+        n.alt += body[i + 1]->text;
+        body[i + 1]->run = Run::Skip;
+      }
+    }
+    for (auto& [cond, b] : n.branches) merge_text(b);
+    merge_text(n.body);
+    merge_text(n.else_body);
+  }
+}
+} // namespace
+
 void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
   walk(
       tmpl.body,
@@ -467,6 +493,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
                 : n.flag                                         ? Run::IfText
                                                                  : Run::Other;
       });
+  merge_text(tmpl.body);
   StaticChain chain;
   resolve_slots(tmpl.body, chain);
 }

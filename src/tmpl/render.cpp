@@ -684,6 +684,7 @@ void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
       break;
     }
     case Run::For: exec_for(*node, scope, out); break;
+    case Run::Skip: break; // printed by the IfText next to it
     case Run::Other: exec_node(*node, scope, out); break;
     }
   }

@@ -606,3 +606,20 @@ TEST(SpeedPaths, StaticIncludeTargetsFollowReplacedTemplates) {
   EXPECT_EQ(*engine.render("main", Value()), "B2");
   EXPECT_EQ(*engine.render("child", Value()), "B2");
 }
+
+TEST(SpeedPaths, LiteralInlineIfsPrintTheTextAroundThem) {
+  // `a{{ 'x' if c else 'y' }}b` prints "a x b" as one string (the text nodes are skipped); a
+  // condition with a call keeps its neighbours. finalize() again plans the same. Expected bytes
+  // are Nunjucks 3.2.4's.
+  const char* src = "<a{{ \" d\" if c }}>{{ \"s\" if n != 1 }}|{% for i in [1, 2] %}[{{ \"<one>\" if i == 1 else \"two\" }}]"
+                    "{% endfor %}{% macro m() %}M{% endmacro %}({{ \"x\" if m() }})";
+  Value ctx = obj({{"c", Value(true)}, {"n", Value(1.0)}});
+  tmpl::Engine engine;
+  engine.add_template("main", src);
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", ctx), "<a d>|[&lt;one&gt;][two](x)");
+  engine.add_template("other", "x");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", ctx), "<a d>|[&lt;one&gt;][two](x)");
+  EXPECT_EQ(*engine.render("main", obj({{"c", Value(false)}, {"n", Value(2.0)}})), "<a>s|[&lt;one&gt;][two](x)");
+}
