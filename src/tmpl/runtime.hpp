@@ -198,7 +198,7 @@ struct Frame {
     }
   }
   // set_local of a name this frame does not have yet (no search).
-  void add_local(std::string_view name, uint64_t key, base::Value value) {
+  [[gnu::always_inline]] void add_local(std::string_view name, uint64_t key, base::Value value) {
     if (m_count < k_inline) {
       new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
       ++m_count;
