@@ -587,21 +587,22 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     if (!items.empty()) order[0] = 0;
     return true;
   }
-  bool reversed = arg(args, kw, 0, "reverse").truthy();
-  bool case_sensitive = arg(args, kw, 1, "case_sensitive").truthy();
-  const Value& attr = arg(args, kw, 2, "attribute");
-  bool by_attr = attr.truthy();
+  bool plain_args = args.empty() && kw.empty(); // `| sort`: the usual case, no lookups
+  bool reversed = !plain_args && arg(args, kw, 0, "reverse").truthy();
+  bool case_sensitive = !plain_args && arg(args, kw, 1, "case_sensitive").truthy();
+  const Value& attr = plain_args ? k_undefined : arg(args, kw, 2, "attribute");
+  bool by_attr = !plain_args && attr.truthy();
   size_t n = items.size();
   for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
   if (n <= 1) return true;
   if (!by_attr && !case_sensitive && n <= 16) {
     // Short lists of ASCII strings (tags): compared case-insensitively in place, without
     // lowercased copies. Same order as the general path below.
-    std::array<std::string_view, 16> keys;
+    const Value* keys[16]; // the first n are set below (no zeroing: this runs per loop)
     bool plain = true;
     for (size_t i = 0; i < n && plain; ++i) {
       plain = items[i].is_string() && is_ascii(string_of(items[i]));
-      if (plain) keys[i] = string_of(items[i]);
+      keys[i] = &items[i];
     }
     if (plain) {
       auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -616,7 +617,8 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
       for (size_t i = 1; i < n; ++i) { // insertion sort: stable
         uint32_t cur = order[i];
         size_t j = i;
-        for (; j > 0 && (reversed ? ci_less(keys[order[j - 1]], keys[cur]) : ci_less(keys[cur], keys[order[j - 1]])); --j) {
+        auto key = [&](uint32_t k) { return string_of(*keys[k]); };
+        for (; j > 0 && (reversed ? ci_less(key(order[j - 1]), key(cur)) : ci_less(key(cur), key(order[j - 1]))); --j) {
           order[j] = order[j - 1];
         }
         order[j] = cur;
