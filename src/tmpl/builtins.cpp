@@ -781,6 +781,7 @@ void strip_collapse(std::string_view s, std::string& out, size_t max_cps = SIZE_
   size_t base = out.size();
   bool pending = false; // whitespace since the last character kept
   size_t check_at = max_cps; // appended bytes from which the code points are counted
+  bool ascii = true;         // all appended so far is ASCII (code points are bytes)
   for_each_untagged(s, [&](std::string_view p) {
     size_t i = 0;
     while (i < p.size()) {
@@ -798,13 +799,15 @@ void strip_collapse(std::string_view s, std::string& out, size_t max_cps = SIZE_
         pending = true;
         i = end;
         continue;
+      } else {
+        ascii = false;
       }
       if (pending && out.size() > base) out += ' ';
       pending = false;
       out.append(p.data() + i, end - i);
       i = end;
       if (out.size() - base >= check_at) [[unlikely]] {
-        size_t cps = utf8_length(std::string_view(out).substr(base));
+        size_t cps = ascii ? out.size() - base : utf8_length(std::string_view(out).substr(base));
         if (cps >= max_cps) return false;
         check_at = out.size() - base + (max_cps - cps);
       }
