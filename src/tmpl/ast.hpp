@@ -100,6 +100,10 @@ struct Expr {
   // one, inline slot `slot`; k_no_slot otherwise. Checked against the slot's key at runtime.
   uint8_t slot_hops = k_no_slot;
   uint8_t slot = 0;
+  // Attr on a name `loop`, set by finalize(): 1 + the index of its attribute among index,
+  // index0, revindex, revindex0, first, last, length (computed without a Value lookup when
+  // `loop` is a for loop's); 0 otherwise.
+  uint8_t loop_attr = 0;
   bool frameless = false;              // Name: no template binds this name (only the root context or a global has it)
   const base::Value* global = nullptr; // Name: the global of this name at finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)

@@ -422,6 +422,14 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
   walk(
       tmpl.body,
       [&](Expr& e) {
+        e.loop_attr = 0;
+        if (e.kind == ExprKind::Attr && e.args[0]->kind == ExprKind::Name && e.args[0]->name == "loop") {
+          static constexpr std::string_view k_loop_attrs[] = {"index", "index0", "revindex", "revindex0",
+                                                              "first", "last",   "length"};
+          for (size_t i = 0; i < std::size(k_loop_attrs); ++i) {
+            if (e.name == k_loop_attrs[i]) e.loop_attr = static_cast<uint8_t>(i + 1);
+          }
+        }
         if (e.kind == ExprKind::Name) {
           e.key = name_key(e.name); // lookups compare keys
           e.frameless = !bound.contains(e.name);

@@ -450,6 +450,19 @@ public:
     m_index = index;
     m_length = length;
   }
+  // Attribute `code` (Expr::loop_attr: 1 index … 7 length).
+  Value attr(unsigned code) const {
+    switch (code) {
+    case 1: return Value(static_cast<double>(m_index + 1));
+    case 2: return Value(static_cast<double>(m_index));
+    case 3: return Value(static_cast<double>(m_length - m_index));
+    case 4: return Value(static_cast<double>(m_length - m_index - 1));
+    case 5: return Value(m_index == 0);
+    case 6: return Value(m_index + 1 == m_length);
+    case 7: return Value(static_cast<double>(m_length));
+    default: return {};
+    }
+  }
   Value get(std::string_view key) const override {
     if (key == "index") return Value(static_cast<double>(m_index + 1));
     if (key == "index0") return Value(static_cast<double>(m_index));
@@ -470,6 +483,15 @@ private:
 
 const Value k_undefined;
 const KwArgs k_no_kwargs;
+
+// `loop.index` and friends (`attr` has Expr::loop_attr) when `obj` is a for loop's `loop`: the
+// value, as LoopInfo::get gives it; false otherwise.
+bool loop_attr(const Expr& attr, const Value& obj, Value& out) {
+  const base::Native* native = obj.as_native();
+  if (!attr.loop_attr || !native || typeid(*native) != typeid(LoopInfo)) return false;
+  out = static_cast<const LoopInfo*>(native)->attr(attr.loop_attr);
+  return true;
+}
 const uint64_t k_loop_key = name_key("loop");
 const uint64_t k_caller_key = name_key("caller");
 
@@ -743,8 +765,13 @@ bool Exec::fast_macro_call(const Expr& call, Scope& scope, std::string& out) {
     const std::string& name = node.params[p].first;
     uint64_t key = key_at(node, p, name);
     if (p < nargs) {
+      const Expr& arg = *call.args[p + 1];
       Value tmp;
-      const Value& v = eval_ref(*call.args[p + 1], scope, tmp);
+      if (arg.loop_attr && loop_attr(arg, lookup_name(*arg.args[0], scope), tmp)) { // loop.index
+        frame.add_local(name, key, std::move(tmp));
+        continue;
+      }
+      const Value& v = eval_ref(arg, scope, tmp);
       frame.add_local(name, key, &v == &tmp ? std::move(tmp) : v);
     } else {
       frame.add_local(name, key, Value());
@@ -824,7 +851,14 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
 [[gnu::always_inline]] inline bool Exec::fast_path_output(const Node& node, const Scope& scope, std::string& out) {
   // fast_output without filters: the value of the path, printed.
   const Value* v = eval_path(node, scope);
-  if (!v) return false;
+  if (!v) {
+    Value computed; // `{{ loop.index }}`
+    if (node.path.size() == 2 && loop_attr(*node.path[1], lookup_name(*node.path[0], scope), computed)) {
+      emit(out, computed);
+      return true;
+    }
+    return false;
+  }
   switch (v->kind()) {
   case Value::Kind::String:
     if (const auto* str = static_cast<const std::string*>(v->identity())) {

@@ -623,3 +623,15 @@ TEST(SpeedPaths, LiteralInlineIfsPrintTheTextAroundThem) {
   EXPECT_EQ(*engine.render("main", ctx), "<a d>|[&lt;one&gt;][two](x)");
   EXPECT_EQ(*engine.render("main", obj({{"c", Value(false)}, {"n", Value(2.0)}})), "<a>s|[&lt;one&gt;][two](x)");
 }
+
+TEST(SpeedPaths, LoopAttributesAreComputedWithoutALookup) {
+  // `{{ loop.index }}` and `m(loop.index0)` read a for loop's `loop` directly; a variable of
+  // that name that is not a loop's takes the general path. Expected bytes are Nunjucks 3.2.4's.
+  const char* src = "{% macro m(a, b) %}({{ a }},{{ b }}){% endmacro %}{% for x in [7, 8, 9] %}{{ loop.index }}"
+                    "{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}"
+                    "{{ loop.length }}{{ m(loop.index0, loop.last) }}{{ loop.missing }};{% endfor %}"
+                    "{% set loop = {\"index\": 5} %}{{ loop.index }}{{ m(loop.index) }}";
+  const char* expected = "1032truefalse3(0,false);2121falsefalse3(1,false);3210falsetrue3(2,true);5(5,)";
+  EXPECT_EQ(render_files({{"main", src}}), expected);
+  EXPECT_EQ(render(src), expected);
+}
