@@ -1216,7 +1216,8 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
     if (node.expr->kind == ExprKind::Filter && ordered_loop(node, scope, out)) return;
   }
   Value seq_tmp;
-  const Value& seq = eval_ref(*node.expr, scope, seq_tmp);
+  const Value* simple = eval_simple(*node.expr, scope); // a path: where it lives
+  const Value& seq = simple ? *simple : eval_ref(*node.expr, scope, seq_tmp);
   if (seq.is_array()) {
     auto arr = seq.array_ptr(); // alive while iterating: the body may rebind the variable
     const base::Array& items = *arr;
@@ -1248,10 +1249,11 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       auto ordered = js_entries(*obj);
       std::copy(ordered.begin(), ordered.end(), entries.data());
     }
+    uint64_t key0 = key_at(node, 0, targets[0]), key1 = key_at(node, 1, targets[1]);
     run_loop(node, scope, out, all.size(), [&](Frame& frame, size_t i) {
       // The key shares the object's storage (an aliasing pointer): no copy.
-      frame.set_local(targets[0], Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
-      frame.set_local(targets[1], entries[i]->second);
+      frame.set_local(targets[0], key0, Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
+      frame.set_local(targets[1], key1, entries[i]->second);
     });
   } else if (targets.size() >= 2 && (seq.is_native() || seq.is_string())) {
     std::vector<std::pair<std::string, Value>> entries;
