@@ -881,10 +881,12 @@ base::Result<Value> f_trim(CallContext&, const Value& in, Args, const KwArgs&) {
 // Nunjucks' truncate of string `s`, appended to `out`; false (nothing appended) when `s` is
 // short enough to stay as it is.
 bool truncate_into(std::string_view s, Args args, const KwArgs& kw, std::string& out) {
-  double length = to_number(arg(args, kw, 0, "length"));
+  const Value& length_arg = arg(args, kw, 0, "length");
+  double length = length_arg.is_number() ? length_arg.as_number() : to_number(length_arg);
   if (!(length > 0)) length = 255;
-  bool killwords = arg(args, kw, 1, "killwords").truthy();
-  const Value& end = arg(args, kw, 2, "end");
+  bool plain = args.size() <= 1 && kw.empty(); // `truncate(n)`: no killwords, the default end
+  bool killwords = !plain && arg(args, kw, 1, "killwords").truthy();
+  const Value& end = plain ? k_undefined : arg(args, kw, 2, "end");
   size_t byte_limit;
   if (length < static_cast<double>(s.size()) && is_ascii(s.substr(0, static_cast<size_t>(length) + 1))) {
     byte_limit = static_cast<size_t>(length); // an ASCII prefix longer than `length`: no full count
