@@ -72,6 +72,9 @@ enum class ExprKind : uint8_t {
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Concat };
 enum class CmpOp : uint8_t { Eq, StrictEq, Ne, StrictNe, Lt, Gt, Le, Ge };
 
+// Expr::slot_hops of a name without a static binding.
+inline constexpr uint8_t k_no_slot = 0xFF;
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
@@ -92,20 +95,32 @@ struct Expr {
   OrderOp order_op = nullptr;       // resolved by finalize(): the filter's loop-order fast path
   mutable std::atomic<uint32_t> hint{0}; // Attr/Name: where the key was last found in an object
   uint64_t key = 0;                 // Name: name_key(name), set by finalize()
+  // Name, set by finalize(): where the variable is bound when that is statically certain (a
+  // `for` target, `loop`, a macro or caller parameter): `slot_hops` frames up from the current
+  // one, inline slot `slot`; k_no_slot otherwise. Checked against the slot's key at runtime.
+  uint8_t slot_hops = k_no_slot;
+  uint8_t slot = 0;
+  // Attr on a name `loop`, set by finalize(): 1 + the index of its attribute among index,
+  // index0, revindex, revindex0, first, last, length (computed without a Value lookup when
+  // `loop` is a for loop's); 0 otherwise.
+  uint8_t loop_attr = 0;
+  bool frameless = false;              // Name: no template binds this name (only the root context or a global has it)
+  const base::Value* global = nullptr; // Name: the global of this name at finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call
   bool const_args = false;          // a filter whose arguments are all literals: `arg_values`
+  bool builtin_length = false;      // the builtin `length` filter (a condition needs no number)
   std::vector<base::Value> arg_values;
 };
 
 enum class NodeKind : uint8_t {
   Text,        // text
-  Output,      // {{ expr }}
+  Output,      // {{ expr }}; flag = `'text' if cond else 'other'` (Node::alt), set by finalize()
   If,          // branches (cond, body)..., else_body
-  For,         // for targets in expr: body else else_body
+  For,         // for targets in expr: body else else_body; flag = nothing can see `loop` (finalize())
   Set,         // set targets = expr
   SetBlock,    // set targets %} body {% endset
-  Macro,       // macro text(params) body
+  Macro,       // macro text(params) body; flag = no defaults, no repeated name (finalize())
   CallBlock,   // call(params) expr: body is the caller's body
   Import,      // import expr as text [with context = flag]
   FromImport,  // from expr import names [with context = flag]
@@ -116,11 +131,25 @@ enum class NodeKind : uint8_t {
 };
 
 struct Node;
+struct Template;
 using NodePtr = std::unique_ptr<Node>;
 using Body = std::vector<NodePtr>;
 
+// How Exec::exec_body runs a node (set by finalize()).
+enum class Run : uint8_t {
+  Text,       // append `text`
+  PathOutput, // Exec::fast_path_output
+  ChainOutput, // Exec::fast_output (filters or a split on a path)
+  IfText,     // `'text' if cond else 'other'` (with the text nodes around it, see merge_text)
+  Skip,       // a text node an IfText next to it prints
+  If,         // an if statement
+  For,        // Exec::exec_for
+  Other,      // Exec::exec_node
+};
+
 struct Node {
   NodeKind kind = NodeKind::Text;
+  Run run = Run::Other;
   bool flag = false;
   Span span;
   std::string text;
@@ -133,6 +162,24 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> names;
   // name_key of each target (For), or of each parameter (Macro, CallBlock), set by finalize().
   std::vector<uint64_t> keys;
+  // Output of a path (`name.attr...`, `path`: the Name, then each Attr) through builtin string
+  // filters with literal arguments (`ops`, innermost first; may be empty): rendered by
+  // Exec::fast_output. Set by finalize(); empty `path` otherwise.
+  std::vector<const Expr*> path;
+  std::vector<const Expr*> ops;
+  // `path.split('sep')[k]` before the filters: the Index expression (its piece is viewed in
+  // place), else null.
+  const Expr* split = nullptr;
+  // `striptags | truncate(n)` among `ops`: the striptags (index `prefix_op`) needs only the
+  // first n + 1 code points of its result (`prefix_cps`; 0 for no such pair).
+  uint32_t prefix_op = 0;
+  uint32_t prefix_cps = 0;
+  // Output of `'text' if cond [else 'other']` (`flag` set by finalize()): `text` and `alt` are
+  // the two literals as printed (escaped when autoescaping).
+  std::string alt;
+  // Include, Import, FromImport, Extends of a literal name: the engine's entry for that name
+  // (set by finalize(); the entry stays, add_template replaces what it holds), else null.
+  const std::unique_ptr<Template>* target = nullptr;
 };
 
 struct Template {

@@ -587,21 +587,22 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     if (!items.empty()) order[0] = 0;
     return true;
   }
-  bool reversed = arg(args, kw, 0, "reverse").truthy();
-  bool case_sensitive = arg(args, kw, 1, "case_sensitive").truthy();
-  const Value& attr = arg(args, kw, 2, "attribute");
-  bool by_attr = attr.truthy();
+  bool plain_args = args.empty() && kw.empty(); // `| sort`: the usual case, no lookups
+  bool reversed = !plain_args && arg(args, kw, 0, "reverse").truthy();
+  bool case_sensitive = !plain_args && arg(args, kw, 1, "case_sensitive").truthy();
+  const Value& attr = plain_args ? k_undefined : arg(args, kw, 2, "attribute");
+  bool by_attr = !plain_args && attr.truthy();
   size_t n = items.size();
   for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
   if (n <= 1) return true;
   if (!by_attr && !case_sensitive && n <= 16) {
     // Short lists of ASCII strings (tags): compared case-insensitively in place, without
     // lowercased copies. Same order as the general path below.
-    std::array<std::string_view, 16> keys;
+    const Value* keys[16]; // the first n are set below (no zeroing: this runs per loop)
     bool plain = true;
     for (size_t i = 0; i < n && plain; ++i) {
       plain = items[i].is_string() && is_ascii(string_of(items[i]));
-      if (plain) keys[i] = string_of(items[i]);
+      keys[i] = &items[i];
     }
     if (plain) {
       auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -616,7 +617,8 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
       for (size_t i = 1; i < n; ++i) { // insertion sort: stable
         uint32_t cur = order[i];
         size_t j = i;
-        for (; j > 0 && (reversed ? ci_less(keys[order[j - 1]], keys[cur]) : ci_less(keys[cur], keys[order[j - 1]])); --j) {
+        auto key = [&](uint32_t k) { return string_of(*keys[k]); };
+        for (; j > 0 && (reversed ? ci_less(key(order[j - 1]), key(cur)) : ci_less(key(cur), key(order[j - 1]))); --j) {
           order[j] = order[j - 1];
         }
         order[j] = cur;
@@ -678,7 +680,7 @@ base::Result<Value> f_string(CallContext&, const Value& in, Args, const KwArgs&)
 }
 
 // Calls `text(piece)` for each piece of `s` outside `<tag ...>`, `</tag>` and `<!-- -->`, which
-// are removed as Nunjucks' regex does.
+// are removed as Nunjucks' regex does; stops early when `text` returns false.
 template <class Fn>
 void for_each_untagged(std::string_view s, Fn&& text) {
   auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
@@ -708,7 +710,11 @@ void for_each_untagged(std::string_view s, Fn&& text) {
     }
     size_t next = s.find('<', i + 1);
     if (next == std::string_view::npos) next = s.size();
-    text(s.substr(i, next - i));
+    if constexpr (std::is_same_v<decltype(text(s)), bool>) {
+      if (!text(s.substr(i, next - i))) return;
+    } else {
+      text(s.substr(i, next - i));
+    }
     i = next;
   }
 }
@@ -722,8 +728,9 @@ std::string strip_tags(std::string_view s) {
 bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // Length of the run at p[i] (ASCII, not whitespace) that strip_collapse copies as it is: ASCII
-// text whose only whitespace is single spaces followed by more such text.
-size_t plain_run(std::string_view p, size_t i) {
+// text whose only whitespace is single spaces followed by more such text. Once the run is known
+// to reach `max_len` bytes it may end there (a prefix of the run; at least `max_len` bytes).
+size_t plain_run(std::string_view p, size_t i, size_t max_len = SIZE_MAX) {
   const size_t n = p.size();
   size_t j = i;
 #if defined(__SSE2__)
@@ -731,6 +738,7 @@ size_t plain_run(std::string_view p, size_t i) {
   const __m128i below_tab = _mm_set1_epi8('\t' - 1);
   const __m128i above_cr = _mm_set1_epi8('\r' + 1);
   while (j + 16 <= n) {
+    if (j - i >= max_len) return j - i;
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.data() + j));
     // Non-ASCII bytes are negative as signed, so the \t..\r range test skips them.
     __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
@@ -766,10 +774,14 @@ size_t plain_run(std::string_view p, size_t i) {
 }
 
 // striptags without preserve_linebreaks in one pass: tags removed, then JavaScript whitespace
-// trimmed and every run of it collapsed into one space. Appends to `out`.
-void strip_collapse(std::string_view s, std::string& out) {
+// trimmed and every run of it collapsed into one space. Appends to `out`. With `max_cps`, it may
+// stop once it has appended at least that many code points: what it appended is then a prefix
+// of the whole result (a space is only written before the text that follows it).
+void strip_collapse(std::string_view s, std::string& out, size_t max_cps = SIZE_MAX) {
   size_t base = out.size();
   bool pending = false; // whitespace since the last character kept
+  size_t check_at = max_cps; // appended bytes from which the code points are counted
+  bool ascii = true;         // all appended so far is ASCII (code points are bytes)
   for_each_untagged(s, [&](std::string_view p) {
     size_t i = 0;
     while (i < p.size()) {
@@ -781,17 +793,26 @@ void strip_collapse(std::string_view s, std::string& out) {
           ++i;
           continue;
         }
-        end = i + plain_run(p, i);
+        size_t have = out.size() - base;
+        end = i + plain_run(p, i, check_at > have ? check_at - have : 1);
       } else if (is_js_space(utf8_next(p, end))) {
         pending = true;
         i = end;
         continue;
+      } else {
+        ascii = false;
       }
       if (pending && out.size() > base) out += ' ';
       pending = false;
       out.append(p.data() + i, end - i);
       i = end;
+      if (out.size() - base >= check_at) [[unlikely]] {
+        size_t cps = ascii ? out.size() - base : utf8_length(std::string_view(out).substr(base));
+        if (cps >= max_cps) return false;
+        check_at = out.size() - base + (max_cps - cps);
+      }
     }
+    return true;
   });
 }
 
@@ -860,10 +881,12 @@ base::Result<Value> f_trim(CallContext&, const Value& in, Args, const KwArgs&) {
 // Nunjucks' truncate of string `s`, appended to `out`; false (nothing appended) when `s` is
 // short enough to stay as it is.
 bool truncate_into(std::string_view s, Args args, const KwArgs& kw, std::string& out) {
-  double length = to_number(arg(args, kw, 0, "length"));
+  const Value& length_arg = arg(args, kw, 0, "length");
+  double length = length_arg.is_number() ? length_arg.as_number() : to_number(length_arg);
   if (!(length > 0)) length = 255;
-  bool killwords = arg(args, kw, 1, "killwords").truthy();
-  const Value& end = arg(args, kw, 2, "end");
+  bool plain = args.size() <= 1 && kw.empty(); // `truncate(n)`: no killwords, the default end
+  bool killwords = !plain && arg(args, kw, 1, "killwords").truthy();
+  const Value& end = plain ? k_undefined : arg(args, kw, 2, "end");
   size_t byte_limit;
   if (length < static_cast<double>(s.size()) && is_ascii(s.substr(0, static_cast<size_t>(length) + 1))) {
     byte_limit = static_cast<size_t>(length); // an ASCII prefix longer than `length`: no full count
@@ -1125,6 +1148,16 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   const Value& max_arg = arg(args, kw, 2, "count");
   if (!old.is_string() || string_of(old).empty()) return false;
   std::string_view from = string_of(old);
+  if (from.size() == 1 && max_arg.is_undefined() && with.is_string() && string_of(with).size() == 1) {
+    // `replace('-', '/')`: every byte mapped in one pass (no hit: the same bytes).
+    char c = from[0], r = string_of(with)[0];
+    buf.resize_and_overwrite(in.s.size(), [&](char* d, size_t n) {
+      for (size_t i = 0; i < n; ++i) d[i] = in.s[i] == c ? r : in.s[i];
+      return n;
+    });
+    out = StrView{buf, in.safe};
+    return true;
+  }
   double max_count = max_arg.is_undefined() ? -1 : to_number(max_arg);
   size_t hits = 0; // occurrences of a one-byte `old`
   if (from.size() == 1) hits = static_cast<size_t>(std::count(in.s.begin(), in.s.end(), from[0]));
@@ -1236,6 +1269,12 @@ std::optional<std::string> range_bounds(std::span<const Value> args, double& sta
   double count = step == 0 || std::isnan(step) ? 0 : std::ceil((stop - start) / step);
   if (count > k_max_range) return "range() is too large";
   return std::nullopt;
+}
+
+bool striptags_prefix(const StrView& in, size_t max_cps, std::string& buf, StrView& out) {
+  strip_collapse(in.s, buf, max_cps);
+  out = StrView{buf, in.safe};
+  return true;
 }
 
 void install_builtins(Engine::Impl& impl) {

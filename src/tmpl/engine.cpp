@@ -1,11 +1,13 @@
 #include "tmpl/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "tmpl/runtime.hpp"
+#include "tmpl/util.hpp"
 
 namespace haven::tmpl {
 
@@ -120,11 +122,320 @@ void mark_body_calls(Body& body) {
 }
 } // namespace
 
-void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors) const {
+namespace {
+// Static frame resolution (Expr::slot_hops). A StaticFrame is one frame the interpreter pushes
+// at a known place (a `for` body, a macro or caller body): the names bound into its inline slots
+// before its body runs, in binding order, and the names its body may bind at run time (`set`,
+// `macro`, `import` write into the current frame), which make a name's place dynamic.
+struct StaticFrame {
+  std::vector<std::string_view> slots;
+  std::vector<std::string_view> dynamic;
+  void bind(std::string_view name) { // Frame::set_local: an existing name keeps its slot
+    if (std::find(slots.begin(), slots.end(), name) == slots.end()) slots.push_back(name);
+  }
+};
+using StaticChain = std::vector<StaticFrame>; // innermost last
+
+// Names the statements of `body` may bind into the frame they run in (not into frames of nested
+// for/macro/call/block bodies).
+void collect_dynamic(const Body& body, StaticFrame& frame) {
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock: frame.dynamic.insert(frame.dynamic.end(), n->targets.begin(), n->targets.end()); break;
+    case NodeKind::Macro:
+    case NodeKind::Import: frame.dynamic.push_back(n->text); break;
+    case NodeKind::FromImport:
+      for (const auto& [imported, alias] : n->names) frame.dynamic.push_back(alias);
+      break;
+    default: break;
+    }
+    if (n->kind == NodeKind::If) {
+      for (const auto& [c, b] : n->branches) collect_dynamic(b, frame);
+    }
+    if (n->kind == NodeKind::If || n->kind == NodeKind::For) collect_dynamic(n->else_body, frame); // runs in this frame
+    if (n->kind == NodeKind::SetBlock || n->kind == NodeKind::FilterBlock) collect_dynamic(n->body, frame);
+  }
+}
+
+void resolve_slots_expr(Expr* e, const StaticChain& chain) {
+  if (!e) return;
+  if (e->kind == ExprKind::Name) {
+    e->slot_hops = k_no_slot;
+    for (size_t d = 0; d < chain.size(); ++d) {
+      const StaticFrame& f = chain[chain.size() - 1 - d];
+      auto it = std::find(f.slots.begin(), f.slots.end(), e->name);
+      if (it != f.slots.end()) {
+        auto slot = static_cast<size_t>(it - f.slots.begin());
+        if (slot < Frame::k_inline && d < k_no_slot) {
+          e->slot_hops = static_cast<uint8_t>(d);
+          e->slot = static_cast<uint8_t>(slot);
+        }
+        break;
+      }
+      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end()) break;
+    }
+  }
+  for (auto& a : e->args) resolve_slots_expr(a.get(), chain);
+  for (auto& [k, v] : e->kwargs) resolve_slots_expr(v.get(), chain);
+}
+
+// The frame bind_params fills: parameters without defaults, then those with defaults.
+StaticFrame params_frame(const Node& n) {
+  StaticFrame f;
+  for (const auto& [name, def] : n.params) {
+    if (!def) f.bind(name);
+  }
+  for (const auto& [name, def] : n.params) {
+    if (def) f.bind(name);
+  }
+  return f;
+}
+
+void resolve_slots(Body& body, StaticChain& chain);
+
+// Whether nothing in `body` can see a `loop` variable bound around it: no name `loop`, no
+// statement that binds names or runs other template code with this frame (include, import,
+// call block, block, macro, filter block), no calls and only builtin filters known to look
+// nothing up (a host function could ask CallContext::lookup for `loop`).
+bool loop_unseen(const Expr* e) {
+  if (!e) return true;
+  if (e->kind == ExprKind::Name && e->name == "loop") return false;
+  if (e->kind == ExprKind::Call) return false;
+  if (e->kind == ExprKind::Filter && !e->str_op && !e->order_op && !e->builtin_length) return false;
+  for (const auto& a : e->args) {
+    if (!loop_unseen(a.get())) return false;
+  }
+  for (const auto& [k, v] : e->kwargs) {
+    if (!loop_unseen(v.get())) return false;
+  }
+  return true;
+}
+bool loop_unseen(const Body& body) {
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Text:
+    case NodeKind::Output:
+    case NodeKind::If:
+    case NodeKind::For: break;
+    case NodeKind::Set:
+      if (std::find(n->targets.begin(), n->targets.end(), "loop") != n->targets.end()) return false;
+      break;
+    default: return false;
+    }
+    if (!loop_unseen(n->expr.get())) return false;
+    for (const auto& [c, b] : n->branches) {
+      if (!loop_unseen(c.get()) || !loop_unseen(b)) return false;
+    }
+    if (!loop_unseen(n->body) || !loop_unseen(n->else_body)) return false;
+  }
+  return true;
+}
+
+// Resolves `body`, which runs in the new frame `frame` pushed on `chain`.
+void resolve_slots_in(Body& body, StaticChain& chain, StaticFrame frame) {
+  collect_dynamic(body, frame);
+  chain.push_back(std::move(frame));
+  resolve_slots(body, chain);
+  chain.pop_back();
+}
+
+void resolve_slots(Body& body, StaticChain& chain) {
+  for (auto& n : body) {
+    resolve_slots_expr(n->expr.get(), chain);
+    for (auto& [cond, b] : n->branches) {
+      resolve_slots_expr(cond.get(), chain);
+      resolve_slots(b, chain);
+    }
+    switch (n->kind) {
+    case NodeKind::For: { // run_loop binds `loop` (unless nothing can see it), then the targets
+      n->flag = loop_unseen(n->body);
+      StaticFrame f;
+      if (!n->flag) f.bind("loop");
+      for (const auto& t : n->targets) f.bind(t);
+      resolve_slots_in(n->body, chain, std::move(f));
+      resolve_slots(n->else_body, chain);
+      break;
+    }
+    case NodeKind::Macro: { // a fresh frame without parent: parameters, then `caller` when given
+      StaticChain inner;
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner); // defaults: dynamic
+      StaticFrame f = params_frame(*n);
+      f.bind("caller");
+      resolve_slots_in(n->body, inner, std::move(f));
+      break;
+    }
+    case NodeKind::CallBlock: { // the caller's frame: its parameters; the call site beyond stays dynamic
+      StaticChain inner;
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
+      resolve_slots_in(n->body, inner, params_frame(*n));
+      break;
+    }
+    case NodeKind::Block: { // may render under another template's frames: a fresh chain
+      StaticChain inner;
+      resolve_slots_in(n->body, inner, StaticFrame{});
+      break;
+    }
+    default:
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
+      resolve_slots(n->body, chain);
+      resolve_slots(n->else_body, chain);
+      break;
+    }
+  }
+}
+} // namespace
+
+bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
+  bool added = false;
+  auto add = [&](std::string_view name) {
+    if (!names.contains(name)) {
+      names.emplace(name);
+      added = true;
+    }
+  };
+  for (const auto& n : body) {
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::For:
+      add("loop");
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::Macro:
+    case NodeKind::CallBlock:
+      if (n->kind == NodeKind::Macro) add(n->text);
+      add("caller");
+      for (const auto& [name, def] : n->params) add(name);
+      break;
+    case NodeKind::Import: add(n->text); break;
+    case NodeKind::FromImport:
+      for (const auto& [imported, alias] : n->names) add(alias);
+      break;
+    default: break;
+    }
+    for (const auto& [c, b] : n->branches) added = collect_bound(b, names) || added;
+    added = collect_bound(n->body, names) || added;
+    added = collect_bound(n->else_body, names) || added;
+  }
+  return added;
+}
+
+namespace {
+// Node::path and Node::ops of an Output node (its filters resolved).
+void plan_output(Node& n, const EngineOptions& options) {
+  const Expr* e = n.expr.get();
+  // `'text' if cond [else 'other']`: the literals printed once here (strict mode reports a
+  // missing else branch: the general path).
+  n.flag = false;
+  if (e->kind == ExprKind::InlineIf && e->args[0]->kind == ExprKind::Literal && e->args[0]->literal.is_string() &&
+      (e->args[2] ? e->args[2]->kind == ExprKind::Literal && e->args[2]->literal.is_string() : !options.strict_undefined)) {
+    auto print = [&](const Value& v) {
+      return options.autoescape && !v.is_safe() ? escape_html(v.as_string()) : v.as_string();
+    };
+    n.flag = true;
+    n.text = print(e->args[0]->literal);
+    n.alt = e->args[2] ? print(e->args[2]->literal) : std::string();
+    return;
+  }
+  std::vector<const Expr*> ops;
+  while (e && e->kind == ExprKind::Filter) {
+    if (!e->str_op || !e->filter || !e->kwargs.empty() || !std::all_of(e->args.begin() + 1, e->args.end(), [](const ExprPtr& a) {
+          return a->kind == ExprKind::Literal;
+        })) {
+      return;
+    }
+    ops.push_back(e);
+    e = e->args[0].get();
+  }
+  // `path.split('sep')[k]`: a piece of a string viewed in place (Exec::eval_split_index).
+  const Expr* split = nullptr;
+  if (e && e->kind == ExprKind::Index && e->args[1]->kind == ExprKind::Literal && e->args[1]->literal.is_number()) {
+    const Expr& call = *e->args[0];
+    double k = e->args[1]->literal.as_number();
+    if (call.kind == ExprKind::Call && call.args.size() == 2 && call.kwargs.empty() &&
+        call.args[0]->kind == ExprKind::Attr && call.args[0]->name == "split" &&
+        call.args[1]->kind == ExprKind::Literal && call.args[1]->literal.is_string() &&
+        !call.args[1]->literal.as_string().empty() && k >= 0 && k == std::floor(k) && k < 4294967295.0) {
+      split = e;
+      e = call.args[0]->args[0].get();
+    }
+  }
+  std::vector<const Expr*> path;
+  while (e && e->kind == ExprKind::Attr) {
+    path.push_back(e);
+    e = e->args[0].get();
+  }
+  if (!e || e->kind != ExprKind::Name || path.size() > 8) return;
+  path.push_back(e);
+  std::reverse(path.begin(), path.end());
+  std::reverse(ops.begin(), ops.end());
+  n.path = std::move(path);
+  n.ops = std::move(ops);
+  n.split = split;
+  // `striptags | truncate(n)` (both builtin: a filter replaced with add_filter has no StrOp):
+  // truncate reads only the first n + 1 code points and whether there are more.
+  n.prefix_op = n.prefix_cps = 0;
+  for (size_t i = 0; i + 1 < n.ops.size(); ++i) {
+    const Expr& strip = *n.ops[i];
+    const Expr& trunc = *n.ops[i + 1];
+    if (strip.name != "striptags" || strip.args.size() != 1 || trunc.name != "truncate" || trunc.args.size() < 2) continue;
+    double length = to_number(trunc.args[1]->literal);
+    if (!(length > 0)) length = 255;
+    if (length >= 1e6) continue;
+    n.prefix_op = static_cast<uint32_t>(i);
+    n.prefix_cps = static_cast<uint32_t>(length) + 1;
+    break;
+  }
+}
+} // namespace
+
+namespace {
+// `text{{ 'a' if c else 'b' }}text` (a condition without calls, so nothing can print in between):
+// the IfText prints both texts with its literal (Node::text/alt hold the joined strings) and the
+// text nodes are skipped. Re-planned from the nodes' own text on every finalize().
+void merge_text(Body& body) {
+  for (size_t i = 0; i < body.size(); ++i) {
+    Node& n = *body[i];
+    if (n.run == Run::IfText && !n.expr->args[1]->has_call) {
+      if (i > 0 && body[i - 1]->run == Run::Text) {
+        n.text.insert(0, body[i - 1]->text);
+        n.alt.insert(0, body[i - 1]->text);
+        body[i - 1]->run = Run::Skip;
+      }
+      if (i + 1 < body.size() && body[i + 1]->run == Run::Text) {
+        n.text += body[i + 1]->text;
+        n.alt += body[i + 1]->text;
+        body[i + 1]->run = Run::Skip;
+      }
+    }
+    for (auto& [cond, b] : n.branches) merge_text(b);
+    merge_text(n.body);
+    merge_text(n.else_body);
+  }
+}
+} // namespace
+
+void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
   walk(
       tmpl.body,
       [&](Expr& e) {
-        if (e.kind == ExprKind::Name) e.key = name_key(e.name); // lookups compare keys
+        e.loop_attr = 0;
+        if (e.kind == ExprKind::Attr && e.args[0]->kind == ExprKind::Name && e.args[0]->name == "loop") {
+          static constexpr std::string_view k_loop_attrs[] = {"index", "index0", "revindex", "revindex0",
+                                                              "first", "last",   "length"};
+          for (size_t i = 0; i < std::size(k_loop_attrs); ++i) {
+            if (e.name == k_loop_attrs[i]) e.loop_attr = static_cast<uint8_t>(i + 1);
+          }
+        }
+        if (e.kind == ExprKind::Name) {
+          e.key = name_key(e.name); // lookups compare keys
+          e.frameless = !bound.contains(e.name);
+          auto g = globals.find(std::string_view(e.name));
+          e.global = g == globals.end() ? nullptr : &g->second;
+        }
         if (e.kind == ExprKind::Filter) {
           auto it = filters.find(e.name);
           if (it == filters.end()) {
@@ -136,6 +447,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
           e.str_op = op == str_ops.end() ? nullptr : op->second;
           auto order = order_ops.find(e.name);
           e.order_op = order == order_ops.end() ? nullptr : order->second;
+          e.builtin_length = builtin_length && e.name == "length" && e.filter && e.args.size() == 1 && e.kwargs.empty();
           e.const_args = e.kwargs.empty() &&
                          std::all_of(e.args.begin() + 1, e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::Literal; });
           e.arg_values.clear();
@@ -153,6 +465,12 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
       },
       [](Node& n) {
         n.keys.clear(); // frames bind these names with their keys
+        if (n.kind == NodeKind::Macro) { // parameters without defaults, all different: Exec::fast_macro_call
+          n.flag = std::all_of(n.params.begin(), n.params.end(), [](const auto& p) { return !p.second; });
+          for (size_t i = 0; i < n.params.size() && n.flag; ++i) {
+            for (size_t j = 0; j < i; ++j) n.flag = n.flag && n.params[i].first != n.params[j].first;
+          }
+        }
         if (n.kind == NodeKind::For) {
           for (const auto& t : n.targets) n.keys.push_back(name_key(t));
         } else if (n.kind == NodeKind::Macro || n.kind == NodeKind::CallBlock) {
@@ -160,6 +478,32 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         }
       });
   mark_body_calls(tmpl.body);
+  walk(
+      tmpl.body, [](Expr&) {},
+      [&](Node& n) {
+        n.path.clear();
+        n.ops.clear();
+        n.split = nullptr;
+        if (n.kind == NodeKind::Output) plan_output(n, options);
+        n.target = nullptr;
+        if ((n.kind == NodeKind::Include || n.kind == NodeKind::Import || n.kind == NodeKind::FromImport ||
+             n.kind == NodeKind::Extends) &&
+            n.expr->kind == ExprKind::Literal && n.expr->literal.is_string()) {
+          auto it = templates.find(n.expr->literal.as_string());
+          if (it != templates.end()) n.target = &it->second;
+        }
+        n.run = n.kind == NodeKind::Text                         ? Run::Text
+                : n.kind == NodeKind::If                         ? Run::If
+                : n.kind == NodeKind::For                        ? Run::For
+                : n.kind != NodeKind::Output                     ? Run::Other
+                : !n.path.empty() && n.ops.empty() && !n.split ? Run::PathOutput
+                : !n.path.empty()                                ? Run::ChainOutput
+                : n.flag                                         ? Run::IfText
+                                                                 : Run::Other;
+      });
+  merge_text(tmpl.body);
+  StaticChain chain;
+  resolve_slots(tmpl.body, chain);
 }
 
 // ---------------------------------------------------------------- CallContext
@@ -220,6 +564,7 @@ const EngineOptions& Engine::options() const { return m_impl->options; }
 void Engine::add_filter(std::string name, FilterFn fn) {
   m_impl->str_ops.erase(name); // the builtin's fast paths no longer apply
   m_impl->order_ops.erase(name);
+  if (name == "length") m_impl->builtin_length = false;
   m_impl->filters[std::move(name)] = std::move(fn);
 }
 
@@ -244,12 +589,15 @@ std::vector<base::Diagnostic> Engine::finalize() {
   ParseOptions popts{m_impl->options.trim_blocks, m_impl->options.lstrip_blocks};
   for (auto& [name, t] : m_impl->templates) {
     if (!t->parsed) {
-      if (auto err = parse_template(*t, popts)) {
-        errors.push_back(std::move(*err));
-        continue;
-      }
+      if (auto err = parse_template(*t, popts)) errors.push_back(std::move(*err));
     }
-    m_impl->resolve(*t, errors);
+  }
+  m_impl->bound_names.clear();
+  for (auto& [name, t] : m_impl->templates) {
+    if (t->parsed) Impl::collect_bound(t->body, m_impl->bound_names);
+  }
+  for (auto& [name, t] : m_impl->templates) {
+    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names);
   }
   // Static targets of extends/include/import, and names imported with `from`.
   for (auto& [name, t] : m_impl->templates) {
@@ -312,8 +660,10 @@ std::vector<base::Diagnostic> Engine::finalize() {
 }
 
 namespace {
-base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context) {
+base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context,
+                              bool frameless_ok = true) {
   Exec exec(engine, impl);
+  exec.frameless_ok = frameless_ok;
   Context* ctx = exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(t);
   Frame frame;
@@ -357,9 +707,13 @@ base::Result<std::string> Engine::render_string(std::string_view source, const V
     return std::unexpected(std::move(*err));
   }
   std::vector<base::Diagnostic> errors;
-  m_impl->resolve(t, errors);
+  // Names this template binds that no registered template binds: the registered templates'
+  // frameless names may then be bound after all (by this template's frames) for this render.
+  Impl::NameSet bound = m_impl->bound_names;
+  bool new_names = Impl::collect_bound(t.body, bound);
+  m_impl->resolve(t, errors, bound);
   if (!errors.empty()) return std::unexpected(std::move(errors.front()));
-  return run(*this, *m_impl, t, context);
+  return run(*this, *m_impl, t, context, !new_names);
 }
 
 std::vector<std::string> Engine::dependencies(std::string_view name) const {

@@ -450,6 +450,19 @@ public:
     m_index = index;
     m_length = length;
   }
+  // Attribute `code` (Expr::loop_attr: 1 index … 7 length).
+  Value attr(unsigned code) const {
+    switch (code) {
+    case 1: return Value(static_cast<double>(m_index + 1));
+    case 2: return Value(static_cast<double>(m_index));
+    case 3: return Value(static_cast<double>(m_length - m_index));
+    case 4: return Value(static_cast<double>(m_length - m_index - 1));
+    case 5: return Value(m_index == 0);
+    case 6: return Value(m_index + 1 == m_length);
+    case 7: return Value(static_cast<double>(m_length));
+    default: return {};
+    }
+  }
   Value get(std::string_view key) const override {
     if (key == "index") return Value(static_cast<double>(m_index + 1));
     if (key == "index0") return Value(static_cast<double>(m_index));
@@ -470,6 +483,15 @@ private:
 
 const Value k_undefined;
 const KwArgs k_no_kwargs;
+
+// `loop.index` and friends (`attr` has Expr::loop_attr) when `obj` is a for loop's `loop`: the
+// value, as LoopInfo::get gives it; false otherwise.
+bool loop_attr(const Expr& attr, const Value& obj, Value& out) {
+  const base::Native* native = obj.as_native();
+  if (!attr.loop_attr || !native || typeid(*native) != typeid(LoopInfo)) return false;
+  out = static_cast<const LoopInfo*>(native)->attr(attr.loop_attr);
+  return true;
+}
 const uint64_t k_loop_key = name_key("loop");
 const uint64_t k_caller_key = name_key("caller");
 
@@ -495,6 +517,9 @@ bool views_into(std::string_view part, std::string_view whole) {
 }
 } // namespace
 
+// A scratch string bigger than this goes back to the allocator after use.
+constexpr size_t k_keep_scratch = size_t{1} << 20;
+
 // Scratch strings for string filter chains (Exec::eval_str), kept per thread so renders reuse
 // their capacity. Any number of Scratch objects may be live at once (nested outputs, nested
 // renders), released in any order.
@@ -507,12 +532,11 @@ public:
     return s;
   }
   void release(std::string* s) {
-    if (s->capacity() > k_keep) [[unlikely]] shrink(s);
+    if (s->capacity() > k_keep_scratch) [[unlikely]] shrink(s);
     m_free.push_back(s);
   }
 
 private:
-  static constexpr size_t k_keep = size_t{1} << 20;
   [[gnu::noinline]] static void shrink(std::string* s) { // one huge body must not stay pinned to a worker thread
     s->clear();
     s->shrink_to_fit();
@@ -552,6 +576,7 @@ private:
 
 struct ThreadCache {
   ScratchPool scratch;
+  std::string chain_bufs[2]; // Exec::fast_output's filter results
   ContextPool contexts;
   std::vector<std::shared_ptr<base::Native>> spare_loops; // `loop` objects nobody kept
 };
@@ -598,7 +623,12 @@ const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::
 Exec::Exec(const Engine& e, const Engine::Impl& i)
     : engine(e), impl(i), cache(thread_cache()), context_mark(cache.contexts.mark()) {}
 
-Exec::~Exec() { cache.contexts.release(context_mark); }
+Exec::~Exec() {
+  cache.contexts.release(context_mark);
+  for (auto& b : cache.chain_bufs) {
+    if (b.capacity() > k_keep_scratch) [[unlikely]] std::string().swap(b); // no huge body pinned to the thread
+  }
+}
 
 Context* Exec::new_context(Value root) { return cache.contexts.push(std::move(root)); }
 
@@ -655,12 +685,29 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
 
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
-    if (node->kind == NodeKind::Text) {
-      append_text(out, node->text); // most nodes: no dispatch
-    } else if (node->kind == NodeKind::Output) {
-      exec_output(*node->expr, scope, out);
-    } else {
-      exec_node(*node, scope, out);
+    switch (node->run) {
+    case Run::Text: append_text(out, node->text); break; // most nodes
+    case Run::PathOutput:
+      if (!fast_path_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      break;
+    case Run::ChainOutput:
+      if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
+      break;
+    case Run::IfText: append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt); break;
+    case Run::If: {
+      const Body* run = &node->else_body;
+      for (const auto& [cond, branch] : node->branches) {
+        if (eval_cond(*cond, scope)) {
+          run = &branch;
+          break;
+        }
+      }
+      if (!run->empty()) exec_body(*run, scope, out);
+      break;
+    }
+    case Run::For: exec_for(*node, scope, out); break;
+    case Run::Skip: break; // printed by the IfText next to it
+    case Run::Other: exec_node(*node, scope, out); break;
     }
   }
 }
@@ -700,8 +747,47 @@ Context* Exec::run_import(const Template& tmpl, Scope& scope, bool with_context)
   return ctx;
 }
 
+bool Exec::fast_macro_call(const Expr& call, Scope& scope, std::string& out) {
+  const Expr& callee_expr = *call.args[0];
+  if (callee_expr.kind != ExprKind::Name || call.later_call || !call.kwargs.empty()) return false;
+  const base::Native* native = lookup_name(callee_expr, scope).as_native();
+  if (!native || typeid(*native) != typeid(MacroValue)) return false;
+  const auto& macro = static_cast<const MacroValue&>(*native);
+  const Node& node = *macro.node();
+  size_t nargs = call.args.size() - 1;
+  if (macro.is_caller() || !node.flag || nargs > node.params.size()) return false;
+  if (call_depth >= k_max_call_depth) return false; // the general path reports it
+  // bind_params and call_macro_into for this shape: each parameter takes its argument (copied
+  // from where it lives) or undefined; no caller.
+  Frame frame;
+  frame.compile_root = true;
+  for (size_t p = 0; p < node.params.size(); ++p) {
+    const std::string& name = node.params[p].first;
+    uint64_t key = key_at(node, p, name);
+    if (p < nargs) {
+      const Expr& arg = *call.args[p + 1];
+      Value tmp;
+      if (arg.loop_attr && loop_attr(arg, lookup_name(*arg.args[0], scope), tmp)) { // loop.index
+        frame.add_local(name, key, std::move(tmp));
+        continue;
+      }
+      const Value& v = eval_ref(arg, scope, tmp);
+      frame.add_local(name, key, &v == &tmp ? std::move(tmp) : v);
+    } else {
+      frame.add_local(name, key, Value());
+    }
+  }
+  ++call_depth;
+  current = &scope;
+  Scope inner{&frame, macro.ctx(), macro.tmpl(), nullptr, nullptr};
+  exec_body(node.body, inner, out);
+  --call_depth;
+  return true;
+}
+
 void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   if (expr.kind == ExprKind::Call) {
+    if (fast_macro_call(expr, scope, out)) return;
     bool wrote = false;
     Value v = eval_call(expr, scope, &out, &wrote);
     if (wrote) return; // a macro rendered its (safe) output in place
@@ -738,6 +824,108 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   emit(out, *v);
 }
 
+// The value of Node::path (lookup_name's slot inline), or nullptr when a step is not an object.
+[[gnu::always_inline]] inline const Value* Exec::eval_path(const Node& node, const Scope& scope) const {
+  const Expr* const* step = node.path.data();
+  const Expr* const* end = step + node.path.size();
+  const Expr& name = **step;
+  const Value* v = nullptr;
+  if (name.slot_hops != k_no_slot) { // lookup_name's slot, inline
+    const Frame* f = scope.frame;
+    for (unsigned h = name.slot_hops; h > 0 && f; --h) f = f->parent;
+    if (f) {
+      v = f->slot_value(name.slot, name.key, name.name);
+      if (v && v->is_undefined()) v = nullptr;
+    }
+  }
+  if (!v) v = &lookup_name_dynamic(name, scope);
+  for (++step; step != end; ++step) {
+    if (!v->is_object()) return nullptr;
+    const Expr& attr = **step;
+    const Value* f = find_hinted(object_of(*v), attr.name, attr.hint);
+    v = f ? f : &k_undefined;
+  }
+  return v;
+}
+
+[[gnu::always_inline]] inline bool Exec::fast_path_output(const Node& node, const Scope& scope, std::string& out) {
+  // fast_output without filters: the value of the path, printed.
+  const Value* v = eval_path(node, scope);
+  if (!v) {
+    Value computed; // `{{ loop.index }}`
+    if (node.path.size() == 2 && loop_attr(*node.path[1], lookup_name(*node.path[0], scope), computed)) {
+      emit(out, computed);
+      return true;
+    }
+    return false;
+  }
+  switch (v->kind()) {
+  case Value::Kind::String:
+    if (const auto* str = static_cast<const std::string*>(v->identity())) {
+      if (impl.options.autoescape && !v->is_safe()) {
+        append_escaped(out, *str);
+      } else {
+        out += *str;
+      }
+    }
+    return true;
+  case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
+  case Value::Kind::Undefined: return !impl.options.strict_undefined; // strict: exec_output reports it
+  default: emit(out, *v); return true;
+  }
+}
+
+bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
+  const Value* v = eval_path(node, scope);
+  if (!v) return false;
+  bool escape = impl.options.autoescape;
+  StrView cur;
+  if (node.split) { // path.split('sep')[k]: the piece viewed in place
+    if (!v->is_string()) return false;
+    std::string_view s = string_of(*v);
+    std::string_view sep = string_of(node.split->args[0]->args[1]->literal);
+    auto k = static_cast<size_t>(node.split->args[1]->literal.as_number());
+    size_t start = 0;
+    for (size_t i = 0; i < k; ++i) {
+      size_t at = s.find(sep, start);
+      if (at == std::string_view::npos) return false; // past the last piece: undefined, the general path
+      start = at + sep.size();
+    }
+    size_t end = s.find(sep, start);
+    cur = StrView{s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start), false, nullptr};
+  } else {
+    if (!v->is_string()) return false;
+    cur = StrView{string_of(*v), v->is_safe(), v};
+  }
+  // The filters on views, alternating between two scratch strings: each writes into the one its
+  // input does not view. No template code runs here, so the thread's two strings are free.
+  std::string* bufs = cache.chain_bufs;
+  for (size_t k = 0; k < node.ops.size(); ++k) {
+    const Expr& f = *node.ops[k];
+    std::string& b = views_into(cur.s, bufs[0]) ? bufs[1] : bufs[0];
+    b.clear();
+    StrView r;
+    if (node.prefix_cps && k == node.prefix_op) { // striptags | truncate(n): the first n + 1 code points do
+      striptags_prefix(cur, node.prefix_cps, b, r);
+    } else if (!f.str_op(cur, f.arg_values, k_no_kwargs, b, r)) {
+      return false;
+    }
+    cur = r;
+  }
+  if (escape && !cur.safe) {
+    if (cur.s.data() == bufs[0].data() && cur.s.size() == bufs[0].size()) { // a whole string: the inline short path
+      append_escaped(out, bufs[0]);
+    } else if (cur.s.data() == bufs[1].data() && cur.s.size() == bufs[1].size()) {
+      append_escaped(out, bufs[1]);
+    } else {
+      append_escaped(out, cur.s);
+    }
+  } else {
+    out += cur.s;
+  }
+  return true;
+}
+
 void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   // The frequent statements stay in this small function; the rest in exec_statement.
   switch (node.kind) {
@@ -755,6 +943,11 @@ void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   case NodeKind::For: exec_for(node, scope, out); return;
   default: exec_statement(node, scope, out); return;
   }
+}
+
+const Template* Exec::static_target(const Node& node) const {
+  if (!node.target || !*node.target || !(*node.target)->parsed) return nullptr;
+  return node.target->get();
 }
 
 void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
@@ -835,8 +1028,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::Import: {
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     Context* ctx = run_import(t, scope, node.flag);
     base::Object exported;
     for (const auto& n : ctx->exports) {
@@ -846,8 +1039,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::FromImport: {
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     Context* ctx = run_import(t, scope, node.flag);
     for (const auto& [imported, alias] : node.names) {
       bool exported = std::find(ctx->exports.begin(), ctx->exports.end(), imported) != ctx->exports.end();
@@ -858,8 +1051,12 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
     return;
   }
   case NodeKind::Include: {
-    Value name = eval(*node.expr, scope);
-    const Template* t = name.is_string() ? impl.find(name.as_string()) : impl.find(to_str(name));
+    const Template* t = static_target(node);
+    Value name;
+    if (!t) {
+      name = eval(*node.expr, scope);
+      t = name.is_string() ? impl.find(name.as_string()) : impl.find(to_str(name));
+    }
     if (!t) {
       if (node.flag) return;
       fail(scope, node.expr->span, fmt::format("template not found: {}", to_str(name)));
@@ -882,8 +1079,8 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
   }
   case NodeKind::Extends: {
     if (!scope.parent) fail(scope, node.span, "'extends' is only allowed at the top level of a template");
-    Value name = eval(*node.expr, scope);
-    const Template& t = find_template(scope, *node.expr, name);
+    const Template* st = static_target(node);
+    const Template& t = st ? *st : find_template(scope, *node.expr, eval(*node.expr, scope));
     if (include_depth >= k_max_include_depth) {
       fail(scope, node.span, fmt::format("templates extend too deeply (limit {})", k_max_include_depth));
     }
@@ -924,6 +1121,13 @@ void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, 
   frame.parent = scope.frame;
   Scope inner = scope;
   inner.frame = &frame;
+  if (node.flag) { // nothing can see `loop` (finalize()): none bound
+    for (size_t i = 0; i < n; ++i) {
+      bind(frame, i);
+      exec_body(node.body, inner, out);
+    }
+    return;
+  }
   std::shared_ptr<LoopInfo> loop;
   auto& spare = cache.spare_loops;
   if (spare.empty()) {
@@ -947,8 +1151,7 @@ bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
   const Expr& call = *node.expr;
   const Expr& callee = *call.args[0];
   if (!impl.builtin_range || callee.kind != ExprKind::Name || callee.name != "range" || !call.kwargs.empty()) return false;
-  const Value* fn = lookup_ptr(scope, "range");
-  if (!fn || fn->as_native() != impl.builtin_range) return false;
+  if (lookup_name(callee, scope).as_native() != impl.builtin_range) return false;
   ArgList args;
   for (size_t i = 1; i < call.args.size(); ++i) args.push(eval(*call.args[i], scope));
   if (call_depth >= k_max_call_depth) {
@@ -963,8 +1166,13 @@ bool Exec::range_loop(const Node& node, Scope& scope, std::string& out) {
     for (double i = start; i > stop; i += step) ++n;
   }
   double value = start;
+  Value* slot = nullptr; // where the target lives after the first iteration
   run_loop(node, scope, out, n, [&](Frame& frame, size_t) {
-    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), Value(value));
+    if (slot) {
+      *slot = Value(value);
+    } else {
+      slot = frame.bind_inline(node.targets[0], key_at(node, 0, node.targets[0]), Value(value));
+    }
     value += step;
   });
   return true;
@@ -976,7 +1184,8 @@ bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
   const Expr& e = *node.expr;
   if (!e.order_op || !e.filter || e.later_call || e.args[0]->has_call) return false;
   Value in_tmp;
-  const Value& in = eval_ref(*e.args[0], scope, in_tmp);
+  const Value* simple = eval_simple(*e.args[0], scope); // a path: where it lives
+  const Value& in = simple ? *simple : eval_ref(*e.args[0], scope, in_tmp);
   if (!in.is_array()) return false;
   auto arr = in.array_ptr(); // alive while iterating: the body may rebind the variable
   std::optional<ArgList> args;
@@ -989,8 +1198,13 @@ bool Exec::ordered_loop(const Node& node, Scope& scope, std::string& out) {
   }
   SmallVec<uint32_t> order(arr->size());
   if (!e.order_op(*arr, argv, kwargs, order.span())) return false;
+  Value* slot = nullptr; // where the target lives after the first iteration
   run_loop(node, scope, out, arr->size(), [&](Frame& frame, size_t i) {
-    frame.set_local(node.targets[0], key_at(node, 0, node.targets[0]), (*arr)[order[i]]);
+    if (slot) {
+      *slot = (*arr)[order[i]];
+    } else {
+      slot = frame.bind_inline(node.targets[0], key_at(node, 0, node.targets[0]), (*arr)[order[i]]);
+    }
   });
   return true;
 }
@@ -1002,13 +1216,21 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
     if (node.expr->kind == ExprKind::Filter && ordered_loop(node, scope, out)) return;
   }
   Value seq_tmp;
-  const Value& seq = eval_ref(*node.expr, scope, seq_tmp);
+  const Value* simple = eval_simple(*node.expr, scope); // a path: where it lives
+  const Value& seq = simple ? *simple : eval_ref(*node.expr, scope, seq_tmp);
   if (seq.is_array()) {
     auto arr = seq.array_ptr(); // alive while iterating: the body may rebind the variable
     const base::Array& items = *arr;
     if (targets.size() == 1) {
       uint64_t key = key_at(node, 0, targets[0]);
-      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) { frame.set_local(targets[0], key, items[i]); });
+      Value* slot = nullptr; // where the target lives after the first iteration
+      run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
+        if (slot) {
+          *slot = items[i];
+        } else {
+          slot = frame.bind_inline(targets[0], key, items[i]);
+        }
+      });
     } else {
       run_loop(node, scope, out, items.size(), [&](Frame& frame, size_t i) {
         for (size_t u = 0; u < targets.size(); ++u) frame.set_local(targets[u], member(items[i], Value(static_cast<double>(u))));
@@ -1027,10 +1249,11 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       auto ordered = js_entries(*obj);
       std::copy(ordered.begin(), ordered.end(), entries.data());
     }
+    uint64_t key0 = key_at(node, 0, targets[0]), key1 = key_at(node, 1, targets[1]);
     run_loop(node, scope, out, all.size(), [&](Frame& frame, size_t i) {
       // The key shares the object's storage (an aliasing pointer): no copy.
-      frame.set_local(targets[0], Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
-      frame.set_local(targets[1], entries[i]->second);
+      frame.set_local(targets[0], key0, Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
+      frame.set_local(targets[1], key1, entries[i]->second);
     });
   } else if (targets.size() >= 2 && (seq.is_native() || seq.is_string())) {
     std::vector<std::pair<std::string, Value>> entries;
@@ -1314,11 +1537,41 @@ bool compare(CmpOp op, const Value& a, const Value& b) {
 }
 } // namespace
 
+const Value* Exec::eval_simple(const Expr& expr, const Scope& scope) const {
+  switch (expr.kind) {
+  case ExprKind::Literal: return &expr.literal;
+  case ExprKind::Name: return &lookup_name(expr, scope);
+  case ExprKind::Attr: {
+    const Value* obj = eval_simple(*expr.args[0], scope);
+    if (!obj || !obj->is_object()) return nullptr;
+    const Value* v = find_hinted(object_of(*obj), expr.name, expr.hint);
+    return v ? v : &k_undefined;
+  }
+  default: return nullptr;
+  }
+}
+
 bool Exec::eval_cond(const Expr& expr, Scope& scope) {
   // Same operands in the same order as eval_ref, without building the boolean Values.
   switch (expr.kind) {
+  case ExprKind::Name:
+  case ExprKind::Attr:
+    if (const Value* v = eval_simple(expr, scope)) return v->truthy();
+    break;
+  case ExprKind::Filter:
+    if (expr.builtin_length) { // `if xs | length`: whether there are any, without the number
+      if (const Value* v = eval_simple(*expr.args[0], scope)) {
+        if (v->is_string()) return !string_of(*v).empty();
+        if (v->is_array()) return !v->as_array().empty();
+        if (v->is_object()) return !object_of(*v).entries().empty();
+      }
+    }
+    break;
   case ExprKind::Compare:
     if (expr.cmp_ops.size() == 1) {
+      if (const Value* left = eval_simple(*expr.args[0], scope)) { // no calls: nothing to copy
+        if (const Value* right = eval_simple(*expr.args[1], scope)) return compare(expr.cmp_ops[0], *left, *right);
+      }
       Value lt, rt;
       const Value* left = &eval_ref(*expr.args[0], scope, lt);
       if (expr.args[1]->has_call && left != &lt) { // the right side runs code that could rebind the left
@@ -1365,9 +1618,28 @@ const Value& Exec::eval_ref(const Expr& expr, Scope& scope, Value& tmp) {
 }
 
 const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
-  const Value* v = scope.frame->lookup(expr.name, expr.key);
-  if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
+  if (expr.slot_hops != k_no_slot) { // statically bound: one slot, checked
+    const Frame* f = scope.frame;
+    for (unsigned h = expr.slot_hops; h > 0 && f; --h) f = f->parent;
+    if (f) {
+      const Value* v = f->slot_value(expr.slot, expr.key, expr.name);
+      if (v && !v->is_undefined()) return *v;
+    }
+  }
+  return lookup_name_dynamic(expr, scope);
+}
+
+const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) const {
+  const Value* v;
+  if (expr.frameless && frameless_ok) { // no frame or context variable can have it
+    const Value& root = scope.ctx->root;
+    v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;
+  } else {
+    v = scope.frame->lookup(expr.name, expr.key);
+    if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
+  }
   if (!v) {
+    if (expr.global) return *expr.global;
     auto it = impl.globals.find(std::string_view(expr.name));
     if (it != impl.globals.end()) v = &it->second;
   }

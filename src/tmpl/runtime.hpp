@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -179,6 +180,12 @@ struct Frame {
     }
     return nullptr;
   }
+  // Inline slot `i` when it holds the variable `name` (whose name_key is `key`), else nullptr.
+  const base::Value* slot_value(uint32_t i, uint64_t key, std::string_view name) const {
+    if (i >= m_count) return nullptr;
+    const Var& var = slot(i);
+    return is_name(var.key, var.name, key, name) ? &var.value : nullptr;
+  }
   void set_local(std::string_view name, base::Value value) { set_local(name, name_key(name), std::move(value)); }
   void set_local(std::string_view name, uint64_t key, base::Value value) {
     if (auto* v = const_cast<base::Value*>(find(name, key))) {
@@ -190,6 +197,25 @@ struct Frame {
       m_more.push_back(Var{name, key, std::move(value)});
     }
   }
+  // set_local of a name this frame does not have yet (no search).
+  [[gnu::always_inline]] void add_local(std::string_view name, uint64_t key, base::Value value) {
+    if (m_count < k_inline) {
+      new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
+      ++m_count;
+    } else {
+      m_more.push_back(Var{name, key, std::move(value)});
+    }
+  }
+  // set_local, returning where the value lives when that is an inline slot (it stays there for
+  // the frame's life: a later set_local of `name` is a store there), else nullptr.
+  base::Value* bind_inline(std::string_view name, uint64_t key, base::Value value) {
+    set_local(name, key, std::move(value));
+    for (uint32_t i = 0; i < m_count; ++i) {
+      Var& var = slot(i);
+      if (is_name(var.key, var.name, key, name)) return &var.value;
+    }
+    return nullptr;
+  }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
   void assign(std::string_view name, base::Value value);
 
@@ -199,8 +225,11 @@ private:
     uint64_t key = 0;      // name_key(name)
     base::Value value;
   };
+public:
   // Loops and macros bind a handful of names: those need no heap allocation.
   static constexpr uint32_t k_inline = 4;
+
+private:
   // Constructed on first use (most frames bind one or two names), destroyed by ~Frame.
   alignas(Var) unsigned char m_inline[k_inline * sizeof(Var)];
   uint32_t m_count = 0;
@@ -268,8 +297,13 @@ struct Engine::Impl {
   // Builtin filters that can give a loop its order without building the array (`sort`).
   std::unordered_map<std::string, detail::OrderOp> order_ops;
   const base::Native* builtin_range = nullptr; // `for x in range(...)` iterates without an array
+  bool builtin_length = true; // `length` is the builtin filter (not replaced with add_filter)
   std::unordered_map<std::string, detail::TestFn> tests;
   std::unordered_map<std::string, base::Value, NameHash, std::equal_to<>> globals;
+  // Every name some registered template binds (set, for, macro, parameter, import, `loop`,
+  // `caller`), as of the last finalize(): other names live only in the root context or globals.
+  using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+  NameSet bound_names;
   std::map<std::string, std::unique_ptr<detail::Template>, detail::TemplateLess> templates;
   bool finalized = false;
 
@@ -280,7 +314,10 @@ struct Engine::Impl {
   // Resolves filter and test names in `body` (and precomputes what the interpreter reuses:
   // string fast paths, literal filter arguments, which expressions call code); unknown names
   // are appended to `errors`.
-  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors) const;
+  // `bound`: every name a template that may run in the same render binds (Expr::frameless).
+  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const;
+  // Adds the names `body` binds to `names`; returns whether any was new.
+  static bool collect_bound(const detail::Body& body, NameSet& names);
 };
 
 } // namespace haven::tmpl
@@ -341,6 +378,9 @@ struct Exec {
   Scope* current = nullptr; // innermost scope, for CallContext::lookup
   ThreadCache& cache;
   size_t context_mark; // contexts taken from the cache since this mark belong to this render
+  // Whether Expr::frameless holds in this render (a render_string template may bind names no
+  // registered template binds).
+  bool frameless_ok = true;
 
   Exec(const Engine& e, const Engine::Impl& i);
   ~Exec(); // gives the contexts back
@@ -363,6 +403,10 @@ struct Exec {
   const base::Value& eval_ref(const Expr& expr, Scope& scope, base::Value& tmp);
   // The variable a Name expression names (Undefined when there is none).
   const base::Value& lookup_name(const Expr& expr, const Scope& scope) const;
+  const base::Value& lookup_name_dynamic(const Expr& expr, const Scope& scope) const;
+  // The value of a literal or of a path (`name.attr...`) whose steps are objects, where it lives;
+  // nullptr for anything else (lookups have no effects: the general path may run after).
+  const base::Value* eval_simple(const Expr& expr, const Scope& scope) const;
   // The variable `name` (frames, context, globals), or nullptr.
   const base::Value* lookup_ptr(const Scope& scope, std::string_view name) const;
   base::Value lookup(const Scope& scope, std::string_view name) const;
@@ -395,6 +439,17 @@ private:
   template <class Bind>
   void run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind);
   void exec_output(const Expr& expr, Scope& scope, std::string& out);
+  // `{{ macro(args) }}` with positional arguments without calls, for a macro whose parameters
+  // have no defaults (Node::flag of the Macro): renders it into `out`; false (having done
+  // nothing) for anything else.
+  bool fast_macro_call(const Expr& call, Scope& scope, std::string& out);
+  // An Output node with a `path` and filters or a split (see Node::path): false, having written
+  // nothing, when a step is not an object, the value is not a string for the filters, or a
+  // filter's StrOp declines (exec_output then evaluates it again the general way: paths and
+  // StrOps have no effects).
+  bool fast_output(const Node& node, const Scope& scope, std::string& out);
+  bool fast_path_output(const Node& node, const Scope& scope, std::string& out); // no filters, no split
+  const base::Value* eval_path(const Node& node, const Scope& scope) const;
   void bind(Scope& scope, std::string_view name, base::Value value);
   // A call; when `direct` is given and the callee is a macro, the macro renders into *direct,
   // `*wrote` is set and Undefined is returned.
@@ -408,6 +463,8 @@ private:
   // Runs `tmpl` for import; its context holds the exported names and values.
   Context* run_import(const Template& tmpl, Scope& scope, bool with_context);
   const Template& find_template(const Scope& scope, const Expr& expr, const base::Value& name);
+  // Node::target's template when it is loaded, else nullptr (find it by name then).
+  const Template* static_target(const Node& node) const;
 };
 
 // A macro (or a `call` block's caller) bound to the context it was defined in.
@@ -453,6 +510,10 @@ bool call_builtin_method(const base::Value& obj, std::string_view name, std::spa
 // range(start, stop, step)'s bounds as the builtin computes them; an error message for a range
 // over the size limit.
 std::optional<std::string> range_bounds(std::span<const base::Value> args, double& start, double& stop, double& step);
+
+// The builtin `striptags` (without arguments) StrOp, which may stop once it has `max_cps` code
+// points: a prefix of its result, enough for a `truncate` after it (Node::prefix_cps).
+bool striptags_prefix(const StrView& in, size_t max_cps, std::string& buf, StrView& out);
 
 // Registers the builtin filters, tests and globals.
 void install_builtins(Engine::Impl& impl);

@@ -159,19 +159,6 @@ std::string_view js_trim_end(std::string_view s) {
 
 std::string_view js_trim(std::string_view s) { return js_trim_end(js_trim_start(s)); }
 
-bool is_ascii(std::string_view s) {
-  // Eight bytes at a time: any high bit set is a non-ASCII byte.
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, s.data() + i, 8);
-    high |= x;
-  }
-  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
-  return (high & 0x8080808080808080ull) == 0;
-}
-
 std::string to_lower(std::string_view s) {
   if (is_ascii(s)) {
     std::string out(s);
@@ -247,17 +234,6 @@ void append_upper(std::string& out, std::string_view s) {
 }
 
 namespace {
-#if defined(__SSE2__)
-// Bit k set when byte k of `v` is one of & " ' < > backslash. `&` (0x26) and `'` (0x27) are
-// the bytes equal to 0x27 with bit 0 set, `<` (0x3C) and `>` (0x3E) those equal to 0x3E with
-// bit 1 set.
-inline unsigned escapable_mask(__m128i v) {
-  __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x01)), _mm_set1_epi8('\''));
-  __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)), _mm_set1_epi8('>'));
-  __m128i quot_bs = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_bs)));
-}
-#endif
 
 // Escapes s[i, end) to `w` one byte at a time; returns the new end of the output. Entities are
 // written as one eight-byte store (the caller leaves room).

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "base/value.hpp"
 
 namespace haven::tmpl::detail {
@@ -29,7 +33,18 @@ std::string_view js_trim_start(std::string_view s);
 std::string_view js_trim_end(std::string_view s);
 std::string_view js_trim(std::string_view s);
 
-bool is_ascii(std::string_view s);
+// Whether every byte is below 0x80 (eight bytes at a time; inline: keys and tags are short).
+inline bool is_ascii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    high |= x;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
+}
 
 // Unicode case mapping (String.prototype.toLowerCase / toUpperCase).
 std::string to_lower(std::string_view s);
@@ -87,6 +102,38 @@ inline void append_text(std::string& out, std::string_view s) {
 
 // Nunjucks' escape: & " ' < > and backslash.
 void append_escaped(std::string& out, std::string_view s);
+
+#if defined(__SSE2__)
+// Bit k set when byte k of `v` is one of & " ' < > backslash. `&` (0x26) and `'` (0x27) are
+// the bytes equal to 0x27 with bit 0 set, `<` (0x3C) and `>` (0x3E) those equal to 0x3E with
+// bit 1 set.
+inline unsigned escapable_mask(__m128i v) {
+  __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x01)), _mm_set1_epi8('\''));
+  __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x02)), _mm_set1_epi8('>'));
+  __m128i quot_bs = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_bs)));
+}
+#endif
+
+// append_escaped(out, s) for a whole std::string (not inside `out`): a string under sixteen
+// bytes with nothing to escape (dates, paths, tags, names) is one inline 16-byte copy. Sixteen
+// bytes are readable from any std::string's data: its capacity is at least 15, plus the NUL.
+inline void append_escaped(std::string& out, const std::string& s) {
+#if defined(__SSE2__)
+  size_t n = s.size(), len = out.size();
+  if (n < 16 && s.capacity() >= 15 && out.capacity() - len >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+    if ((escapable_mask(v) & ((1u << n) - 1)) == 0) {
+      out.resize_and_overwrite(len + 16, [&](char* d, size_t) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d + len), v);
+        return len + n;
+      });
+      return;
+    }
+  }
+#endif
+  append_escaped(out, std::string_view(s));
+}
 std::string escape_html(std::string_view s);
 // encodeURIComponent.
 std::string encode_uri_component(std::string_view s);

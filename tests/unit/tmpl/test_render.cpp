@@ -181,3 +181,20 @@ TEST(Render, NativeObjectsAndCallables) {
   EXPECT_EQ(render("{{ page.title }}|{% for k, v in page %}{{ k }}={{ v }}{% endfor %}|{{ page | dump }}", ctx),
             "Lazy &lt;T&gt;|title=Lazy &lt;T&gt;|{&quot;title&quot;:&quot;Lazy &lt;T&gt;&quot;}");
 }
+
+// Known differences from Nunjucks 3.2.4 (src/tmpl/README.md, "Known differences, not yet
+// fixed"), kept disabled until they are fixed: Nunjucks compiles macro parameters and loop
+// targets to JavaScript variables, so an undefined one never falls through to the context, and a
+// for loop's else body sees its targets (undefined). Expected bytes are Nunjucks'.
+TEST(Render, DISABLED_UndefinedParametersAndLoopTargetsShadowTheContextAsInNunjucks) {
+  tmpl::Engine engine;
+  engine.add_template("main", "{% macro m(post, i) %}{{ post }}{{ i }}{% for t in [1] %}{{ post }}{{ i }}{% endfor %}"
+                              "{% endmacro %}{{ m() }}|{{ m(undefined, 3) }}|"
+                              "{% for z in [] %}{% else %}{{ z }}E{% endfor %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  base::Object ctx;
+  ctx.set("post", base::Value("ctx"));
+  ctx.set("i", base::Value("I"));
+  ctx.set("z", base::Value("zz"));
+  EXPECT_EQ(*engine.render("main", base::Value(std::move(ctx))), "|33|E");
+}

@@ -326,3 +326,312 @@ TEST(SpeedPaths, MacrosCalledWithoutACallBlockBindNoCaller) {
                    "{% macro d(caller=3) %}[{{ caller }}]{% endmacro %}{{ d() }}{{ d(4) }}"),
             "[5][3][4]");
 }
+
+namespace {
+// Renders "main" from registered templates (names bound by any of them are known to finalize()).
+std::string render_files(std::initializer_list<std::pair<const char*, const char*>> files, const Value& ctx = {}) {
+  tmpl::Engine engine;
+  for (const auto& [name, src] : files) engine.add_template(name, src);
+  auto errors = engine.finalize();
+  if (!errors.empty()) return "ERROR: " + errors[0].message;
+  auto out = engine.render("main", ctx);
+  if (!out) return "ERROR: " + out.error().message;
+  return *out;
+}
+} // namespace
+
+TEST(SpeedPaths, StaticSlotsGiveWayToBindingsMadeAtRunTime) {
+  // Loop variables and macro parameters are read from their frame slot, resolved at finalize();
+  // a name that a statement may bind in a frame in between (macro, import, set) is looked up
+  // through the frames as before. Expected bytes are Nunjucks 3.2.4's.
+  EXPECT_EQ(render_files({{"main", "{% for x in [1] %}{% for y in [2] %}{% macro x() %}m{% endmacro %}{{ x() }}"
+                                   "{% endfor %}{{ x }}{% endfor %}"}}),
+            "m1");
+  EXPECT_EQ(render_files({{"main", "{% for x in [1,2] %}{% for y in [0] %}{% set x = x * 10 %}{{ x }}{% endfor %}"
+                                   "{{ x }},{% endfor %}"}}),
+            "1010,2020,");
+  EXPECT_EQ(render_files({{"main", "{% for x in [1] %}{% if true %}{% set y = 2 %}{% endif %}{{ y }}{% for q in [1] %}"
+                                   "{% import \"lib\" as x %}{{ x.v }}{% endfor %}{{ x }}{% endfor %}"},
+                          {"lib", "{% set v = 7 %}"}}),
+            "271");
+  // A call block's body sees its parameters in its own frame and the call site beyond it.
+  EXPECT_EQ(render_files({{"main", "{% macro m(a) %}{{ caller(a) }}{% endmacro %}{% for a in [1] %}{% call(b) m(a+1) %}"
+                                   "{{ a }}{{ b }}{% for c in [3] %}{{ a }}{{ b }}{{ c }}{% endfor %}{% endcall %}{% endfor %}"}}),
+            "12123");
+  EXPECT_EQ(render_files({{"main", "{% for a, b in [[1,2]] %}{{ loop.index }}{{ a }}{{ b }}{% else %}e{% endfor %}"}}),
+            "112");
+  // Defaults are bound after the parameters without one (and may read them).
+  EXPECT_EQ(render_files({{"main", "{% macro m(a, b=a) %}{{ a }}{{ b }}{% endmacro %}{{ m(1) }}{{ m(1, 2) }}{{ m(b=3, a=4) }}"}}),
+            "111243");
+  // An include inside a loop sees the loop's frame; its own loop shadows it.
+  EXPECT_EQ(render_files({{"main", "{% for x in [1] %}{% include \"inc\" %}{% endfor %}{{ x }}|{% include \"inc\" %}"},
+                          {"inc", "{{ x }}{% for x in [2] %}{{ x }}{% endfor %}"}},
+                         obj({{"x", Value("c")}})),
+            "12c|c2");
+}
+
+TEST(SpeedPaths, NamesNoTemplateBindsSkipTheFrames) {
+  // `page` is bound by no registered template: it is read from the context directly, unless the
+  // render_string template binds it (then the included template sees the including frame).
+  Value ctx = obj({{"page", Value("ctx")}});
+  tmpl::Engine engine;
+  engine.add_template("a", "{{ page }}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("a", ctx), "ctx");
+  EXPECT_EQ(*engine.render_string("{% set page = 'mine' %}{% include 'a' %}", ctx), "mine");
+  EXPECT_EQ(*engine.render_string("{% for page in [1] %}{% include 'a' %}{% endfor %}", ctx), "1");
+  EXPECT_EQ(*engine.render_string("{% include 'a' %}", ctx), "ctx");
+  // A template added later that binds it: finalize() again knows.
+  engine.add_template("b", "{% for page in [2] %}{% include 'a' %}{% endfor %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("b", ctx), "2");
+  EXPECT_EQ(render_files({{"main", "{% for page in [1] %}{% include \"b\" %}{% endfor %}"}, {"b", "{{ page }}"}}, ctx), "1");
+  // Globals are found after the context.
+  tmpl::Engine g;
+  g.add_global("site", Value("global"));
+  g.add_template("a", "{{ site }}|{{ range(2) }}");
+  ASSERT_TRUE(g.finalize().empty());
+  EXPECT_EQ(*g.render("a", Value()), "global|0,1");
+  EXPECT_EQ(*g.render("a", obj({{"site", Value("ctx")}})), "ctx|0,1");
+}
+
+TEST(SpeedPaths, PathOutputsAndFilterChainsGiveTheGeneralPathsBytes) {
+  // `{{ a.b.c | f | g }}` with builtin string filters runs on two alternating scratch strings;
+  // a step that is not an object, a non-string input or a declining filter takes the general
+  // path. Expected bytes are Nunjucks 3.2.4's.
+  const char* src =
+      "{{ s | trim | lower | trim | replace(\"a\", \"b\") | truncate(5) }}|{{ s | trim }}|{{ s | safe | lower }}|"
+      "{{ h | safe }}|{{ h }}|{{ h | striptags | upper }}|{{ o.s.length }}|{{ o.a.b.c }}|{{ o.x.y }}|{{ o.arr }}|"
+      "{{ o.t }}|{{ o.n }}|{{ nul }}|{{ o.s | replace(\"b\", \"<\") | escape | lower }}|{{ o.s | default(\"d\") }}|"
+      "{{ o.u | default(\"d\") }}|{{ o.s | replace(\"b\", \"<\") | lower }}";
+  Value ctx = obj({{"s", Value("  AaBb Aa CC  ")},
+                   {"h", Value("<b>X&amp;</b>")},
+                   {"o", obj({{"s", Value("abc")},
+                              {"a", obj({{"b", obj({{"c", Value("deep<")}})}})},
+                              {"arr", list({Value(1.0), Value("x")})},
+                              {"t", Value(true)},
+                              {"n", Value(1.5)}})},
+                   {"nul", Value::null()}});
+  const char* expected = "bbbb...|AaBb Aa CC|  aabb aa cc  |<b>X&amp;</b>|&lt;b&gt;X&amp;amp;&lt;/b&gt;|X&amp;AMP;|3|"
+                         "deep&lt;||1,x|true|1.5||a&amp;lt;c|abc|d|a&lt;c";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // Strict undefined still reports a missing path value, with or without filters on it.
+  tmpl::Engine strict(tmpl::EngineOptions{.strict_undefined = true});
+  strict.add_template("a", "{{ o.missing }}");
+  strict.add_template("b", "{{ o.s | upper }}{{ nothing }}");
+  ASSERT_TRUE(strict.finalize().empty());
+  EXPECT_FALSE(strict.render("a", ctx));
+  EXPECT_FALSE(strict.render("b", ctx));
+  EXPECT_EQ(*strict.render("a", obj({{"o", obj({{"missing", Value("x")}})}})), "x");
+}
+
+TEST(SpeedPaths, ConditionsOnPathsAndLiteralInlineIfsGiveTheGeneralPathsBytes) {
+  // `'text' if cond else 'other'` prints literals escaped at finalize(); conditions on paths,
+  // on comparisons of paths and literals and on `xs | length` read the values in place; other
+  // shapes take the general path. Expected bytes are Nunjucks 3.2.4's.
+  const char* src =
+      "{{ \"<a>\" if o.t }}|{{ \"<a>\" if o.f }}|{{ \"x\" if o.f else \"<y>\" }}|{{ \"s\" if o.n != 1 }}|"
+      "{% if o.s | length %}S{% endif %}{% if o.e | length %}E{% endif %}{% if o.arr | length %}A{% endif %}"
+      "{% if o.empty | length %}O{% endif %}{% if o.obj | length %}B{% endif %}{% if o.u | length %}U{% endif %}"
+      "{% if o.n | length %}N{% endif %}|{% if o.n == \"1.5\" %}eq{% endif %}{% if o.n === \"1.5\" %}seq{% endif %}"
+      "{% if o.s.length > 2 %}len{% endif %}{% if o.arr %}arr{% endif %}{% if o.missing.x %}mx{% endif %}"
+      "{% if not o.f %}nf{% endif %}{% if o.t and o.s %}ts{% endif %}|{{ (\"a\" | safe) if o.t }}";
+  Value ctx = obj({{"o", obj({{"s", Value("abc")},
+                              {"e", Value("")},
+                              {"arr", list({Value(1.0)})},
+                              {"empty", list({})},
+                              {"obj", obj({{"k", Value(1.0)}})},
+                              {"t", Value(true)},
+                              {"f", Value(false)},
+                              {"n", Value(1.5)}})}});
+  const char* expected = "&lt;a&gt;||&lt;y&gt;|s|SAB|eqlenarrnfts|a";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // Without autoescaping the literals print as they are; in strict mode a missing else branch
+  // of a false condition is still an error.
+  tmpl::Engine raw(tmpl::EngineOptions{.autoescape = false});
+  raw.add_template("a", "{{ '<a>' if true }}{{ 'b' if false else '<c>' }}");
+  ASSERT_TRUE(raw.finalize().empty());
+  EXPECT_EQ(*raw.render("a", Value()), "<a><c>");
+  tmpl::Engine strict(tmpl::EngineOptions{.strict_undefined = true});
+  strict.add_template("a", "{{ 'a' if false }}");
+  strict.add_template("b", "{{ 'a' if false else 'b' }}");
+  ASSERT_TRUE(strict.finalize().empty());
+  EXPECT_FALSE(strict.render("a", Value()));
+  EXPECT_EQ(*strict.render("b", Value()), "b");
+  // A replaced `length` filter runs as a condition too.
+  tmpl::Engine replaced;
+  replaced.add_filter("length", [](tmpl::CallContext&, const Value&, std::span<const Value>, const tmpl::KwArgs&)
+                                    -> base::Result<Value> { return Value(0.0); });
+  replaced.add_template("a", "{% if xs | length %}yes{% else %}no{% endif %}");
+  ASSERT_TRUE(replaced.finalize().empty());
+  EXPECT_EQ(*replaced.render("a", obj({{"xs", list({Value(1.0)})}})), "no");
+}
+
+TEST(SpeedPaths, ShortWholeStringsEscapeInlineWithTheSameBytes) {
+  // append_escaped of a std::string under sixteen bytes copies sixteen bytes when nothing needs
+  // escaping: only its own bytes may show, at every length, into a page with or without room.
+  for (size_t n = 0; n <= 17; ++n) {
+    for (size_t at = 0; at <= n; ++at) {
+      for (char c : {'a', '&', '"', '\'', '<', '>', '\\'}) {
+        std::string s(n, 'x');
+        if (at < n) s[at] = c;
+        for (size_t room : {0, 5, 40}) {
+          std::string out = "pre";
+          out.reserve(out.size() + room);
+          tmpl::detail::append_escaped(out, s);
+          ASSERT_EQ(out, "pre" + plain_escape(s)) << n << " " << at << " " << c << " " << room;
+        }
+      }
+    }
+  }
+  // Bytes after the end of a shorter string that once was longer are not printed.
+  std::string s = "abcdefghijklmn<";
+  s.resize(3);
+  std::string out;
+  out.reserve(64);
+  tmpl::detail::append_escaped(out, s);
+  EXPECT_EQ(out, "abc");
+}
+
+TEST(SpeedPaths, StriptagsBeforeTruncateStopsEarlyWithTheSameBytes) {
+  // In `s | striptags | truncate(n)` striptags stops once it has n + 1 code points; the bytes
+  // are those of the full chain (checked against the chain with `string` in between, which
+  // takes the whole striptags result).
+  const char* pieces[] = {"word", " ", "  ", "\n\t", "<b>", "</b>", "<!-- c -->", "é", "日本", "\xC2\xA0", "<br/>",
+                          "a", "<", "x_y", "Lorem ipsum dolor sit amet, consectetur adipiscing elit."};
+  tmpl::Engine engine;
+  std::string fused, whole;
+  for (const char* n : {"1", "2", "5", "15", "16", "17", "31", "33", "80", "0"}) {
+    for (const char* extra : {"", ", true", ", false, '~'"}) {
+      fused += std::string("[{{ s | striptags | truncate(") + n + extra + ") }}]";
+      whole += std::string("[{{ s | striptags | string | truncate(") + n + extra + ") }}]";
+    }
+  }
+  engine.add_template("fused", fused);
+  engine.add_template("whole", whole);
+  ASSERT_TRUE(engine.finalize().empty());
+  uint32_t seed = 7;
+  for (int round = 0; round < 400; ++round) {
+    std::string s;
+    int count = static_cast<int>(seed % 12);
+    for (int i = 0; i < count; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      s += pieces[(seed >> 16) % std::size(pieces)];
+    }
+    seed = seed * 1103515245u + 12345u;
+    Value ctx = obj({{"s", Value(s)}});
+    ASSERT_EQ(*engine.render("fused", ctx), *engine.render("whole", ctx)) << s;
+  }
+}
+
+TEST(SpeedPaths, SplitPiecesBeforeFiltersAreViewedInPlace) {
+  // `{{ v.split('||')[k] | trim }}` views piece k of the string; past the last piece it is
+  // undefined (the general path prints nothing). Expected bytes are Nunjucks 3.2.4's.
+  const char* src = "[{{ v.split(\"||\")[0] | trim }}][{{ v.split(\"||\")[1] }}][{{ v.split(\"||\")[2] }}]"
+                    "[{{ v.split(\"||\")[3] | upper }}][{{ s.split(\"|\")[1] }}][{{ v.split(\"x\")[0] | trim | lower }}]";
+  Value ctx = obj({{"v", Value(" A<b> || c&d ||e")}, {"s", Value("a|b")}});
+  const char* expected = "[A&lt;b&gt;][ c&amp;d ][e][][b][a&lt;b&gt; || c&amp;d ||e]";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // Not a string: the general path (and its error).
+  EXPECT_TRUE(render_files({{"main", "{{ n.split('|')[0] }}"}}, obj({{"n", Value(5.0)}})).starts_with("ERROR"));
+}
+
+TEST(SpeedPaths, MacroCallsWithPlainArgumentsBindStraightIntoTheFrame) {
+  // `{{ m(a, b) }}` with arguments without calls, for a macro without defaults, binds the
+  // arguments into the macro's frame directly; other calls take the general path. Expected
+  // bytes are Nunjucks 3.2.4's.
+  const char* src =
+      "{% macro m(a, b) %}[{{ a }}|{{ b }}]{% endmacro %}{{ m(1) }}{{ m(1, 2) }}{{ m(x.y, \"s\") }}{{ m(1, 2, 3) }}"
+      "{% for i in [1,2] %}{{ m(i, loop.index) }}{% endfor %}{% macro r(n) %}{{ n }}{% if n > 0 %}{{ r(n - 1) }}"
+      "{% endif %}{% endmacro %}{{ r(3) }}{% macro d(a, b=5) %}{{ a }}{{ b }}{% endmacro %}{{ d(1) }}"
+      "{{ m(b=2, a=1) }}{{ m(m(1,2), 3) }}";
+  Value ctx = obj({{"x", obj({{"y", Value("<y>")}})}});
+  const char* expected = "[1|][1|2][&lt;y&gt;|s][1|2][1|1][2|2]321015[1|2][[1|2]|3]";
+  EXPECT_EQ(render_files({{"main", src}}, ctx), expected);
+  EXPECT_EQ(render(src, ctx), expected);
+  // The nesting limit still applies.
+  std::string deep = render_files({{"main", "{% macro r(n) %}{{ r(n) }}{% endmacro %}{{ r(1) }}"}});
+  EXPECT_NE(deep.find("nest too deeply"), std::string::npos) << deep;
+}
+
+TEST(SpeedPaths, LoopsBindLoopOnlyWhereSomethingCanSeeIt) {
+  // A for body that cannot see `loop` (no name `loop`, no include, call or host filter) binds
+  // none; its targets then take the first slots. Expected bytes are Nunjucks 3.2.4's.
+  const char* src = "{% for x in [1,2] %}{% include \"inc\" %}{% endfor %}|{% for x in [3,4] %}{{ x }}{% for y in [5] %}"
+                    "{{ y }}{{ x }}{% endfor %}{% endfor %}|{% for a, b in [[1,2],[3,4]] %}{{ a }}{{ b }}{% endfor %}|"
+                    "{% for x in [1] %}{% for y in [2, 3] %}{{ loop.index }}{% endfor %}{% else %}{{ loop }}{% endfor %}|"
+                    "{% for k, v in {\"p\": 1, \"q\": 2} %}{{ k }}{{ v }}{% endfor %}|{% for c in \"ab\" %}{{ c }}{% endfor %}";
+  EXPECT_EQ(render_files({{"main", src}, {"inc", "{{ loop.index }}{{ x }}"}}), "1122|353454|1234|12|p1q2|ab");
+  // A host filter may look `loop` up: a body with one binds it.
+  tmpl::Engine engine;
+  engine.add_filter("peek", [](tmpl::CallContext& cc, const Value& in, std::span<const Value>, const tmpl::KwArgs&)
+                                -> base::Result<Value> {
+    return Value(tmpl::detail::to_str(in) + (cc.lookup("loop").is_undefined() ? "-" : "+"));
+  });
+  engine.add_template("a", "{% for x in [1, 2] %}{{ x | peek }}{% endfor %}{% for x in [3] %}{{ x | upper }}{% endfor %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("a", Value()), "1+2+3");
+}
+
+TEST(SpeedPaths, OneByteForOneByteReplaceMapsEveryByteAndKeepsSafeness) {
+  // `replace('-', '/')` without a count maps the bytes in one pass; the safe mark is kept.
+  // Expected bytes are Nunjucks 3.2.4's.
+  Value ctx = obj({{"s", Value("<a-b-->")}, {"e", Value("")}});
+  EXPECT_EQ(render_files({{"main", "{{ s | replace('-', '/') }}|{{ s | safe | replace('-', '/') }}|{{ s | replace('x', '/') }}|"
+                                   "[{{ e | replace('-', '/') }}]"}},
+                         ctx),
+            "&lt;a/b//&gt;|<a/b//>|&lt;a-b--&gt;|[]");
+}
+
+TEST(SpeedPaths, StaticIncludeTargetsFollowReplacedTemplates) {
+  // Literal include/import/extends targets are found at finalize(); a template replaced with
+  // add_template is the new one after the next finalize(), and not loaded before it.
+  tmpl::Engine engine;
+  engine.add_template("main", "{% include 'inc' %}{% from 'lib' import m %}{{ m() }}");
+  engine.add_template("inc", "A");
+  engine.add_template("lib", "{% macro m() %}1{% endmacro %}");
+  engine.add_template("child", "{% extends 'main' %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", Value()), "A1");
+  EXPECT_EQ(*engine.render("child", Value()), "A1");
+  engine.add_template("inc", "B");
+  auto pending = engine.render("main", Value());
+  ASSERT_FALSE(pending);
+  EXPECT_NE(pending.error().message.find("template not found: inc"), std::string::npos) << pending.error().message;
+  engine.add_template("lib", "{% macro m() %}2{% endmacro %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", Value()), "B2");
+  EXPECT_EQ(*engine.render("child", Value()), "B2");
+}
+
+TEST(SpeedPaths, LiteralInlineIfsPrintTheTextAroundThem) {
+  // `a{{ 'x' if c else 'y' }}b` prints "a x b" as one string (the text nodes are skipped); a
+  // condition with a call keeps its neighbours. finalize() again plans the same. Expected bytes
+  // are Nunjucks 3.2.4's.
+  const char* src = "<a{{ \" d\" if c }}>{{ \"s\" if n != 1 }}|{% for i in [1, 2] %}[{{ \"<one>\" if i == 1 else \"two\" }}]"
+                    "{% endfor %}{% macro m() %}M{% endmacro %}({{ \"x\" if m() }})";
+  Value ctx = obj({{"c", Value(true)}, {"n", Value(1.0)}});
+  tmpl::Engine engine;
+  engine.add_template("main", src);
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", ctx), "<a d>|[&lt;one&gt;][two](x)");
+  engine.add_template("other", "x");
+  ASSERT_TRUE(engine.finalize().empty());
+  EXPECT_EQ(*engine.render("main", ctx), "<a d>|[&lt;one&gt;][two](x)");
+  EXPECT_EQ(*engine.render("main", obj({{"c", Value(false)}, {"n", Value(2.0)}})), "<a>s|[&lt;one&gt;][two](x)");
+}
+
+TEST(SpeedPaths, LoopAttributesAreComputedWithoutALookup) {
+  // `{{ loop.index }}` and `m(loop.index0)` read a for loop's `loop` directly; a variable of
+  // that name that is not a loop's takes the general path. Expected bytes are Nunjucks 3.2.4's.
+  const char* src = "{% macro m(a, b) %}({{ a }},{{ b }}){% endmacro %}{% for x in [7, 8, 9] %}{{ loop.index }}"
+                    "{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{{ loop.first }}{{ loop.last }}"
+                    "{{ loop.length }}{{ m(loop.index0, loop.last) }}{{ loop.missing }};{% endfor %}"
+                    "{% set loop = {\"index\": 5} %}{{ loop.index }}{{ m(loop.index) }}";
+  const char* expected = "1032truefalse3(0,false);2121falsefalse3(1,false);3210falsetrue3(2,true);5(5,)";
+  EXPECT_EQ(render_files({{"main", src}}), expected);
+  EXPECT_EQ(render(src), expected);
+}
