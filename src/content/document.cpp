@@ -119,6 +119,7 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
   doc.draft = source.kind == SourceKind::Draft;
   doc.source = source.rel;
   doc.file = source.abs;
+  doc.file_hash = base::content_hash(*raw);
   doc.text = normalize_source(*raw);
 
   bool markdown_like = doc.kind == Document::Kind::Post ||

@@ -21,6 +21,7 @@ struct Document {
   std::string source;              // path under source/ ("_posts/hello-world.md")
   std::filesystem::path file;
   std::string text;                // normalised file text (BOM stripped, LF)
+  uint64_t file_hash = 0;          // base::content_hash of the file's bytes as read
   size_t body_offset = 0;          // where the body starts in `text`
   uint32_t body_line = 1;
   base::Value front;               // the front-matter object, unknown keys included

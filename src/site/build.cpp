@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 
 #include "base/fs.hpp"
 #include "base/hash.hpp"
@@ -43,8 +44,10 @@ struct Fingerprint {
 // every site theme file (content and identity: `updated` comes from mtimes, and two writes in one
 // clock tick share an mtime), and the hour of the build (sitemaps show the day; date() with no
 // argument the build time). Two builds with the same fingerprint write the same output, except
-// for a future post's date passing (OutputManifest::valid_until_ms).
-uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig& cfg, const fs::path& out_dir) {
+// for a future post's date passing (OutputManifest::valid_until_ms). Files in `already_read`
+// (file → base::content_hash of the bytes a build read) are not read again.
+uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig& cfg, const fs::path& out_dir,
+                           const std::vector<std::pair<fs::path, uint64_t>>& already_read = {}) {
   Fingerprint f;
   f.add("haven " HAVEN_VERSION);
   f.add_file("/proc/self/exe");
@@ -76,15 +79,20 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
     std::sort(theme_files.begin(), theme_files.end());
     files.insert(files.end(), theme_files.begin(), theme_files.end());
   }
+  std::unordered_map<std::string, uint64_t> known;
+  known.reserve(already_read.size());
+  for (const auto& [file, hash] : already_read) known.emplace(file.string(), hash);
   std::vector<uint64_t> hashes(files.size());
   tbb::parallel_for(size_t(0), files.size(), [&](size_t i) {
     Fingerprint one;
     one.add(files[i].first);
     one.add_file(files[i].second);
     std::error_code file_ec;
-    if (fs::is_regular_file(files[i].second, file_ec)) {
+    if (auto it = known.find(files[i].second.string()); it != known.end()) {
+      one.add(it->second);
+    } else if (fs::is_regular_file(files[i].second, file_ec)) {
       auto text = base::read_file(files[i].second);
-      one.add(text ? std::string_view(*text) : std::string_view("\x01unreadable"));
+      one.add(text ? base::content_hash(*text) : uint64_t{1});
     }
     hashes[i] = one.h;
   });
@@ -99,10 +107,17 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   // Nothing changed since the last build, and its output is still there as written: keep it.
   OutputManifest manifest;
   auto cfg = config::load_site_config(options.site_dir, options.config_files);
+  bool fingerprinted = false;
+  fs::path out_dir;
   if (cfg) {
-    fs::path out_dir = options.output_dir.empty() ? options.site_dir / cfg->str("public_dir", "public") : options.output_dir;
-    manifest.inputs = input_fingerprint(options, *cfg, out_dir);
+    out_dir = options.output_dir.empty() ? options.site_dir / cfg->str("public_dir", "public") : options.output_dir;
     auto previous = read_manifest(out_dir);
+    // Without a previous manifest there is nothing to compare with: the fingerprint is taken after
+    // the build, from the bytes it read, instead of reading every source twice.
+    if (previous) {
+      manifest.inputs = input_fingerprint(options, *cfg, out_dir);
+      fingerprinted = true;
+    }
     double now = std::isnan(options.now_ms)
                      ? static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch()).count())
@@ -129,7 +144,6 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   BuildOptions streaming = options;
   streaming.one_shot = true;
   if (cfg) {
-    fs::path out_dir = options.output_dir.empty() ? options.site_dir / cfg->str("public_dir", "public") : options.output_dir;
     writer.emplace(out_dir, &manifest);
     streaming.stream_page = [&writer](const std::string& path, std::string bytes, const std::string& origin,
                                       bool generated) -> base::Result<void> {
@@ -141,6 +155,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   auto report = site.build();
   if (!report) return report;
   auto write_start = Clock::now();
+  if (cfg && !fingerprinted) manifest.inputs = input_fingerprint(options, *cfg, out_dir, report->loaded_files);
   manifest.valid_until_ms = report->valid_until_ms;
   manifest.posts = report->stats.posts;
   manifest.pages = report->stats.pages;

@@ -60,6 +60,9 @@ struct BuildReport {
                                      // output changes by itself then
   std::vector<base::Diagnostic> warnings;
   std::filesystem::path output_dir;
+  // The documents the build loaded: file → base::content_hash of its bytes as read, so the
+  // input fingerprint of a first build need not read them again.
+  std::vector<std::pair<std::filesystem::path, uint64_t>> loaded_files;
 };
 
 // Builds the site and writes it (Site::build, then commit_output); on any error nothing in the

@@ -570,6 +570,8 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     if (m_options.one_shot) site.docs.push_back(std::move(*c.doc));  // never reused: no copy
     else site.docs.push_back(*c.doc);
   }
+  report.loaded_files.reserve(site.docs.size());
+  for (const auto& d : site.docs) report.loaded_files.emplace_back(d.file, d.file_hash);
 
   base::Object data;
   for (const auto& s : sources) {

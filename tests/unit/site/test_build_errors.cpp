@@ -1,6 +1,8 @@
 // Bad input fails the build with file:line:col, and the previous output stays intact.
 #include "site_test_util.hpp"
 
+#include <fstream>
+
 namespace haven::testing {
 namespace {
 
@@ -90,6 +92,23 @@ TEST_F(BuildErrors, UnchangedFilesAreNotRewritten) {
   EXPECT_EQ(r->stats.files_written, 0u);
   EXPECT_EQ(r->stats.files_unchanged, r->stats.files_total);
   EXPECT_EQ(fs::last_write_time(out() / "2024/01/01/good/index.html"), before);
+}
+
+// The first build (no manifest yet) fingerprints its inputs from the bytes it read: a rewrite that
+// keeps the file's size, inode and mtime (two saves in one clock tick) is still seen.
+TEST_F(BuildErrors, SameSizeRewriteInOneClockTickIsRebuilt) {
+  fs::path post = site() / "source/_posts/good.md";
+  auto mtime = fs::last_write_time(post);
+  {
+    std::ofstream f(post, std::ios::in | std::ios::out | std::ios::binary);  // in place: same inode
+    f.seekp(static_cast<std::streamoff>(std::string("---\ntitle: Good\ndate: 2024-01-01 10:00:00\n---\n").size()));
+    f << "Jello";
+  }
+  fs::last_write_time(post, mtime);
+  auto r = build();
+  ASSERT_TRUE(r.has_value()) << describe(r.error());
+  EXPECT_GT(r->stats.files_written, 0u);
+  EXPECT_NE(read_text(out() / "2024/01/01/good/index.html").find("Jello"), std::string::npos);
 }
 
 } // namespace
