@@ -188,7 +188,9 @@ int run(int argc, char** argv) {
   if (*clean) return cmd_clean(clean_dir);
   if (*render) return cmd_template_render(tmpl_name, tmpl_dir, tmpl_context);
   if (*build) {
-    auto report = run_build(to_build_options(build_args), build_args.metrics);
+    site::BuildOptions options = to_build_options(build_args);
+    options.exit_after_build = true;  // main returns right after
+    auto report = run_build(std::move(options), build_args.metrics);
     return report ? k_exit_ok : k_exit_build_error;
   }
   if (*serve) {

@@ -93,15 +93,13 @@ std::string normalize_source(std::string_view raw) {
   if (raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);
   std::string out;
   out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\r') {
-      out += '\n';
-      if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
-    } else {
-      out += c;
-    }
+  // runs up to each CR are copied whole: most files have none
+  for (size_t cr; (cr = raw.find('\r')) != std::string_view::npos;) {
+    out.append(raw.substr(0, cr));
+    out += '\n';
+    raw.remove_prefix(cr + (cr + 1 < raw.size() && raw[cr + 1] == '\n' ? 2 : 1));
   }
+  out.append(raw);
   return out;
 }
 

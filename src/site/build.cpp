@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -151,7 +152,8 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
       return writer->put(path, file);
     };
   }
-  Site site(streaming);
+  auto site_owner = std::make_unique<Site>(streaming);
+  Site& site = *site_owner;
   auto report = site.build();
   if (!report) return report;
   auto write_start = Clock::now();
@@ -168,6 +170,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   report->stats.files_removed = committed->removed;
   report->stats.phases.push_back({"write", since_ms(write_start)});
   report->stats.ms = since_ms(start);
+  if (options.exit_after_build) (void)site_owner.release();  // see BuildOptions::exit_after_build
   return report;
 }
 

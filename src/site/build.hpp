@@ -27,6 +27,9 @@ struct BuildOptions {
   // The Site is built once and never rebuilt (`haven build`): documents are moved, not kept
   // for a later rebuild, which saves a copy of every file's text.
   bool one_shot = false;
+  // build_site() only: the process exits right after the build, so the site's memory is left to
+  // the exit instead of being freed object by object (~35 ms of a 1.8 s build at 10,000 posts).
+  bool exit_after_build = false;
   // When set, each rendered page (whose output path no other page shares) is handed to it at
   // once with its path under the output folder, and not kept in memory: Site::outputs() then
   // lists it without bytes (OutputFile::streamed). `haven build` writes pages this way; `haven

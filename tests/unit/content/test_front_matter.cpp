@@ -46,6 +46,8 @@ Parsed parse_fixture(const std::string& name) { return parse_ok(read(k_posts / n
 TEST(NormalizeSource, StripsBomAndConvertsLineEndings) {
   EXPECT_EQ(normalize_source("\xEF\xBB\xBF---\r\na: 1\r\n---\r\nx\ry\n"), "---\na: 1\n---\nx\ny\n");
   EXPECT_EQ(normalize_source("plain"), "plain");
+  EXPECT_EQ(normalize_source("a\r"), "a\n");
+  EXPECT_EQ(normalize_source("a\r\r\nb\r\n"), "a\n\nb\n");
   EXPECT_EQ(normalize_source("a\r\r\nb"), "a\n\nb");
   EXPECT_EQ(normalize_source(""), "");
 }
