@@ -689,6 +689,12 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   if (!theme) return fail(std::move(theme.error()));
   next->theme = std::move(*theme);
   const Theme& th = *next->theme;
+  if (!th.missing.empty()) {
+    Diagnostic w = base::error(fmt::format("theme \"{}\" has no folder themes/{}/: using Haven's default theme", th.missing, th.missing),
+                               "_config.yml");
+    w.severity = base::Severity::Warning;
+    report.warnings.push_back(std::move(w));
+  }
   SiteValues values = build_site_values(site, th.config);
   phase("theme");
 

@@ -72,7 +72,11 @@ std::expected<Theme, std::vector<base::Diagnostic>> load_theme(const fs::path& s
   theme.name = site.config.str("theme", std::string(k_default_theme));
   // Hexo sites name a theme they no longer have (landscape): without its folder, use ours.
   std::error_code ec;
-  if (!fs::is_directory(site_dir / "themes" / theme.name, ec)) theme.name = std::string(k_default_theme);
+  if (!fs::is_directory(site_dir / "themes" / theme.name, ec)) {
+    // landscape is Hexo's default (an EJS theme): Haven's own theme stands in for it quietly
+    if (theme.name != k_default_theme && theme.name != "landscape") theme.missing = theme.name;
+    theme.name = std::string(k_default_theme);
+  }
 
   std::vector<base::Diagnostic> errors;
   auto files = collect_theme_files(site_dir, theme.name);

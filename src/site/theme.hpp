@@ -23,6 +23,7 @@ struct ThemeAsset {
 
 struct Theme {
   std::string name;
+  std::string missing;               // the configured theme when it has no folder (name is then ours)
   std::unique_ptr<tmpl::Engine> engine;
   base::Value config;                // theme config (theme `_config.yml` + `_config.<name>.yml`)
   base::Value strings;               // UI strings of `language` (languages/*.yml), for __()

@@ -145,6 +145,18 @@ TEST_F(SmallSite, SiteThemeFileOverridesTheEmbeddedOne) {
   EXPECT_TRUE(has("css/haven.css"));  // the rest of the embedded theme is still there
 }
 
+TEST_F(SmallSite, ThemeWithoutFolderIsAWarning) {
+  file("_config.yml", "title: T\ntheme: next\n");
+  post("p", "title: P\ndate: 2024-01-01");
+  auto r = build();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].where.path, "_config.yml");
+  EXPECT_NE(r.warnings[0].message.find("theme \"next\" has no folder themes/next/"), std::string::npos) << r.warnings[0].message;
+  EXPECT_TRUE(has("css/haven.css"));  // built with the default theme
+  file("_config.yml", "title: T\n");  // Hexo's default, landscape, is replaced quietly
+  EXPECT_TRUE(build().warnings.empty());
+}
+
 TEST_F(SmallSite, FeedAutodiscoveryAndGeneratorMetaAreInjected) {
   file("_config.yml", "title: T\nfeed:\n  type: atom\n");
   post("p", "title: P\ndate: 2024-01-01");
