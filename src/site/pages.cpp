@@ -355,8 +355,12 @@ Value page_context(const SiteModel& site, const SiteValues& values, const Render
   ctx.set("theme", values.theme);
   ctx.set("site", values.site);
   ctx.set("page", job.page);
-  ctx.set("path", Value(job.route));
-  ctx.set("url", Value(site.full_url(job.route)));
+  // as Hexo's locals: the file written ("about/index.html"), and its full URL (which keeps the
+  // index.html unless pretty_urls.trailing_index is false)
+  std::string path = job.route;
+  if (path.empty() || path.ends_with('/')) path += "index.html";
+  ctx.set("url", Value(site.full_url(path)));
+  ctx.set("path", Value(std::move(path)));
   return Value(std::move(ctx));
 }
 

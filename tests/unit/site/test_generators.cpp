@@ -157,6 +157,21 @@ TEST_F(SmallSite, ThemeWithoutFolderIsAWarning) {
   EXPECT_TRUE(build().warnings.empty());
 }
 
+// Hexo's `path` and `url` locals name the file written; `url` drops index.html only with
+// pretty_urls.trailing_index: false (spec: "URL of a page keeps index.html").
+TEST_F(SmallSite, PathAndUrlLocalsAsHexo) {
+  file("_config.yml", "url: https://blog.example.com\ntheme: t\n");
+  file("themes/t/layout/post.njk", "{{ path }}|{{ url }}");
+  file("themes/t/layout/index.njk", "{{ path }}|{{ url }}");
+  post("p", "title: P\ndate: 2024-01-01");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "2024/01/01/p/index.html|https://blog.example.com/2024/01/01/p/index.html");
+  EXPECT_EQ(read("index.html"), "index.html|https://blog.example.com/index.html");
+  file("_config.yml", "url: https://blog.example.com\ntheme: t\npretty_urls:\n  trailing_index: false\n");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "2024/01/01/p/index.html|https://blog.example.com/2024/01/01/p/");
+}
+
 TEST_F(SmallSite, FeedAutodiscoveryAndGeneratorMetaAreInjected) {
   file("_config.yml", "title: T\nfeed:\n  type: atom\n");
   post("p", "title: P\ndate: 2024-01-01");
