@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <unordered_set>
 #include <atomic>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <unordered_set>
 
 #include "base/fs.hpp"
 #include "base/hash.hpp"
@@ -202,6 +202,7 @@ struct OutputWriter::Impl {
   std::unordered_set<std::string> dirs;               // folders made in the staging tree
   std::unordered_map<std::string, OutputManifest::Entry> entries;  // path → what was put
   size_t linked = 0;                                  // files hard-linked from the old tree
+  std::unordered_set<std::string> kept_paths;         // paths of the old tree the new one has too
 
   // Makes the folders of `path` (relative) in the staging tree.
   base::Result<void> make_parents(const std::string& path) {
@@ -251,7 +252,13 @@ struct OutputWriter::Impl {
                       : same_content(previous, file);
       if (same && ::link(previous.c_str(), target.c_str()) == 0) {
         record(true, id);  // a hard link: the same inode, size and mtime as the old file
+        std::lock_guard lock(mutex);
+        kept_paths.insert(path);
         return {};
+      }
+      if (known ? id.ok : ::access(previous.c_str(), F_OK) == 0) {
+        std::lock_guard lock(mutex);
+        kept_paths.insert(path);
       }
     }
     FileId written;
@@ -330,7 +337,7 @@ base::Result<CommitStats> OutputWriter::commit(const std::map<std::string, Outpu
     return std::unexpected(base::error("cannot move new output into place: " + ec.message(), w.out_dir.string()));
   }
   w.committed = true;
-  if (w.had_previous) stats.removed = remove_tree(w.retired) - w.linked;
+  if (w.had_previous) stats.removed = remove_tree(w.retired) - w.kept_paths.size();
   if (w.manifest) {
     w.manifest->files.clear();
     for (const auto& [path, file] : files) {

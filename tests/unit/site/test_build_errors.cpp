@@ -94,6 +94,22 @@ TEST_F(BuildErrors, UnchangedFilesAreNotRewritten) {
   EXPECT_EQ(fs::last_write_time(out() / "2024/01/01/good/index.html"), before);
 }
 
+TEST_F(BuildErrors, ChangedFilesAreWrittenNotCountedAsRemoved) {
+  // without the search index, whose shard names follow their content
+  write_text(site() / "_config.yml", "title: T\nurl: https://example.org\nhaven_search: false\n");
+  ASSERT_TRUE(build().has_value());
+  write_text(site() / "source/_posts/good.md", "---\ntitle: Good\ndate: 2024-01-01 10:00:00\n---\nHello again\n");
+  auto r = build();
+  ASSERT_TRUE(r.has_value()) << describe(r.error());
+  EXPECT_GT(r->stats.files_written, 0u);
+  EXPECT_EQ(r->stats.files_removed, 0u);
+  fs::remove(site() / "source/_posts/good.md");
+  r = build();
+  ASSERT_TRUE(r.has_value()) << describe(r.error());
+  EXPECT_GE(r->stats.files_removed, 1u);  // the post's page at least
+  EXPECT_FALSE(fs::exists(out() / "2024/01/01/good/index.html"));
+}
+
 // The first build (no manifest yet) fingerprints its inputs from the bytes it read: a rewrite that
 // keeps the file's size, inode and mtime (two saves in one clock tick) is still seen.
 TEST_F(BuildErrors, SameSizeRewriteInOneClockTickIsRebuilt) {
