@@ -130,6 +130,10 @@ namespace {
 struct StaticFrame {
   std::vector<std::string_view> slots;
   std::vector<std::string_view> dynamic;
+  // The names Nunjucks compiles to JavaScript variables here (Expr::final_name): the targets of
+  // a `for` (body and else body), the parameters without default of a macro or call block.
+  std::vector<std::string_view> finals;
+  bool slot_barrier = false; // a call block's frame: slots beyond it are not static
   void bind(std::string_view name) { // Frame::set_local: an existing name keeps its slot
     if (std::find(slots.begin(), slots.end(), name) == slots.end()) slots.push_back(name);
   }
@@ -153,15 +157,24 @@ void collect_dynamic(const Body& body, StaticFrame& frame) {
     if (n->kind == NodeKind::If) {
       for (const auto& [c, b] : n->branches) collect_dynamic(b, frame);
     }
-    if (n->kind == NodeKind::If || n->kind == NodeKind::For) collect_dynamic(n->else_body, frame); // runs in this frame
+    if (n->kind == NodeKind::If) collect_dynamic(n->else_body, frame); // runs in this frame (a for's in its own)
     if (n->kind == NodeKind::SetBlock || n->kind == NodeKind::FilterBlock) collect_dynamic(n->body, frame);
   }
+}
+
+// Whether `name` is a final name (Expr::final_name) where `chain` is the static frame chain.
+bool is_final(const StaticChain& chain, std::string_view name) {
+  for (const auto& f : chain) {
+    if (std::find(f.finals.begin(), f.finals.end(), name) != f.finals.end()) return true;
+  }
+  return false;
 }
 
 void resolve_slots_expr(Expr* e, const StaticChain& chain) {
   if (!e) return;
   if (e->kind == ExprKind::Name) {
     e->slot_hops = k_no_slot;
+    e->final_name = is_final(chain, e->name);
     for (size_t d = 0; d < chain.size(); ++d) {
       const StaticFrame& f = chain[chain.size() - 1 - d];
       auto it = std::find(f.slots.begin(), f.slots.end(), e->name);
@@ -173,7 +186,7 @@ void resolve_slots_expr(Expr* e, const StaticChain& chain) {
         }
         break;
       }
-      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end()) break;
+      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end() || f.slot_barrier) break;
     }
   }
   for (auto& a : e->args) resolve_slots_expr(a.get(), chain);
@@ -184,7 +197,10 @@ void resolve_slots_expr(Expr* e, const StaticChain& chain) {
 StaticFrame params_frame(const Node& n) {
   StaticFrame f;
   for (const auto& [name, def] : n.params) {
-    if (!def) f.bind(name);
+    if (!def) {
+      f.bind(name);
+      f.finals.push_back(name);
+    }
   }
   for (const auto& [name, def] : n.params) {
     if (def) f.bind(name);
@@ -252,23 +268,34 @@ void resolve_slots(Body& body, StaticChain& chain) {
       n->flag = loop_unseen(n->body);
       StaticFrame f;
       if (!n->flag) f.bind("loop");
-      for (const auto& t : n->targets) f.bind(t);
+      StaticFrame e; // exec_else: the targets, undefined
+      for (const auto& t : n->targets) {
+        f.bind(t);
+        f.finals.push_back(t);
+        e.bind(t);
+        e.finals.push_back(t);
+      }
       resolve_slots_in(n->body, chain, std::move(f));
-      resolve_slots(n->else_body, chain);
+      resolve_slots_in(n->else_body, chain, std::move(e));
       break;
     }
     case NodeKind::Macro: { // a fresh frame without parent: parameters, then `caller` when given
       StaticChain inner;
-      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner); // defaults: dynamic
-      StaticFrame f = params_frame(*n);
-      f.bind("caller");
-      resolve_slots_in(n->body, inner, std::move(f));
+      StaticFrame params = params_frame(*n);
+      inner.push_back(StaticFrame{{}, {}, params.finals, true}); // defaults: dynamic, but see the parameters
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
+      inner.pop_back();
+      params.bind("caller");
+      resolve_slots_in(n->body, inner, std::move(params));
       break;
     }
     case NodeKind::CallBlock: { // the caller's frame: its parameters; the call site beyond stays dynamic
-      StaticChain inner;
-      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
-      resolve_slots_in(n->body, inner, params_frame(*n));
+      StaticFrame params = params_frame(*n);
+      params.slot_barrier = true;
+      chain.push_back(StaticFrame{{}, {}, params.finals, true});
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
+      chain.pop_back();
+      resolve_slots_in(n->body, chain, std::move(params));
       break;
     }
     case NodeKind::Block: { // may render under another template's frames: a fresh chain
@@ -276,6 +303,14 @@ void resolve_slots(Body& body, StaticChain& chain) {
       resolve_slots_in(n->body, inner, StaticFrame{});
       break;
     }
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      n->final_targets = 0;
+      for (size_t i = 0; i < n->targets.size() && i < 32; ++i) {
+        if (is_final(chain, n->targets[i])) n->final_targets |= uint32_t{1} << i;
+      }
+      resolve_slots(n->body, chain);
+      break;
     default:
       for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
       resolve_slots(n->body, chain);

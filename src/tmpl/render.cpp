@@ -35,6 +35,17 @@ void Frame::assign(std::string_view name, Value value) {
   (target ? target : this)->set_local(name, std::move(value));
 }
 
+void Frame::assign_final(std::string_view name, Value value) {
+  uint64_t key = name_key(name);
+  for (Frame* f = this; f; f = f->parent) {
+    if (auto* v = const_cast<Value*>(f->find(name, key))) {
+      *v = std::move(value);
+      return;
+    }
+  }
+  assign(name, std::move(value));
+}
+
 const Value* Context::lookup(std::string_view name) const {
   uint64_t key = name_key(name);
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
@@ -835,7 +846,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
     for (unsigned h = name.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       v = f->slot_value(name.slot, name.key, name.name);
-      if (v && v->is_undefined()) v = nullptr;
+      if (v && v->is_undefined() && !name.final_name) v = nullptr;
     }
   }
   if (!v) v = &lookup_name_dynamic(name, scope);
@@ -966,8 +977,13 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
       exec_body(node.body, scope, captured);
       v = Value(std::move(captured));
     }
-    for (const auto& target : node.targets) {
-      scope.frame->assign(target, v);
+    for (size_t i = 0; i < node.targets.size(); ++i) {
+      const std::string& target = node.targets[i];
+      if (i < 32 && (node.final_targets >> i & 1)) {
+        scope.frame->assign_final(target, v);
+      } else {
+        scope.frame->assign(target, v);
+      }
       if (scope.frame->top_level) {
         scope.ctx->set_variable(target, v);
         if (!target.starts_with('_')) scope.ctx->add_export(target);
@@ -1114,7 +1130,7 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
 template <class Bind>
 void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind) {
   if (n == 0) {
-    exec_body(node.else_body, scope, out);
+    exec_else(node, scope, out);
     return;
   }
   Frame frame;
@@ -1268,8 +1284,20 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       frame.set_local(targets[1], entries[i].second);
     });
   } else {
-    exec_body(node.else_body, scope, out);
+    exec_else(node, scope, out);
   }
+}
+
+void Exec::exec_else(const Node& node, Scope& scope, std::string& out) {
+  // As Nunjucks: in the loop's frame, where its targets are undefined (they shadow outer
+  // variables of those names; `loop` is not bound).
+  if (node.else_body.empty()) return;
+  Frame frame;
+  frame.parent = scope.frame;
+  for (size_t i = 0; i < node.targets.size(); ++i) frame.set_local(node.targets[i], key_at(node, i, node.targets[i]), Value());
+  Scope inner = scope;
+  inner.frame = &frame;
+  exec_body(node.else_body, inner, out);
 }
 
 void Exec::eval_filter_args(const Expr& expr, Scope& scope, ArgList& args, KwArgs& kwargs) {
@@ -1623,7 +1651,7 @@ const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
     for (unsigned h = expr.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       const Value* v = f->slot_value(expr.slot, expr.key, expr.name);
-      if (v && !v->is_undefined()) return *v;
+      if (v && (!v->is_undefined() || expr.final_name)) return *v;
     }
   }
   return lookup_name_dynamic(expr, scope);
@@ -1631,6 +1659,11 @@ const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
 
 const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) const {
   const Value* v;
+  if (expr.final_name) { // Nunjucks' JavaScript variable: the innermost binding, even undefined
+    for (const Frame* f = scope.frame; f; f = f->parent) {
+      if ((v = f->find(expr.name, expr.key))) return *v;
+    }
+  }
   if (expr.frameless && frameless_ok) { // no frame or context variable can have it
     const Value& root = scope.ctx->root;
     v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;

@@ -218,6 +218,9 @@ struct Frame {
   }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
   void assign(std::string_view name, base::Value value);
+  // `set` of a final name (Expr::final_name): writes the innermost frame that has the name,
+  // undefined included (Nunjucks assigns its JavaScript variable), else as assign.
+  void assign_final(std::string_view name, base::Value value);
 
 private:
   struct Var {
@@ -419,6 +422,7 @@ struct Exec {
 
 private:
   void exec_for(const Node& node, Scope& scope, std::string& out);
+  void exec_else(const Node& node, Scope& scope, std::string& out);
   void exec_statement(const Node& node, Scope& scope, std::string& out);
   const base::Value& eval_ref_other(const Expr& expr, Scope& scope, base::Value& tmp);
   // member(obj, key) stored in `tmp` (which `obj` may be).
