@@ -55,7 +55,7 @@ const Value* Context::lookup(std::string_view name) const {
   return nullptr;
 }
 
-const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const {
+inline const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const {
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
     if (is_name(it->key, it->name, key, name)) return &it->value;
   }
@@ -846,7 +846,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
     for (unsigned h = name.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       v = f->slot_value(name.slot, name.key, name.name);
-      if (v && v->is_undefined() && !name.final_name) v = nullptr;
+      if (v && v->is_undefined()) v = nullptr; // an undefined final name: lookup_final
     }
   }
   if (!v) v = &lookup_name_dynamic(name, scope);
@@ -1651,19 +1651,26 @@ const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
     for (unsigned h = expr.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       const Value* v = f->slot_value(expr.slot, expr.key, expr.name);
-      if (v && (!v->is_undefined() || expr.final_name)) return *v;
+      if (v && !v->is_undefined()) return *v; // an undefined final name: lookup_final
     }
   }
   return lookup_name_dynamic(expr, scope);
 }
 
+namespace {
+// Nunjucks' JavaScript variable of a final name (Expr::final_name): the innermost frame that has
+// it, even undefined; out of line, so that lookup_name_dynamic stays small.
+[[gnu::noinline]] const Value* lookup_final(const Expr& expr, const Scope& scope) {
+  for (const Frame* f = scope.frame; f; f = f->parent) {
+    if (const Value* v = f->find(expr.name, expr.key)) return v;
+  }
+  return nullptr;
+}
+} // namespace
+
 const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) const {
   const Value* v;
-  if (expr.final_name) { // Nunjucks' JavaScript variable: the innermost binding, even undefined
-    for (const Frame* f = scope.frame; f; f = f->parent) {
-      if ((v = f->find(expr.name, expr.key))) return *v;
-    }
-  }
+  if (expr.final_name && (v = lookup_final(expr, scope))) return *v;
   if (expr.frameless && frameless_ok) { // no frame or context variable can have it
     const Value& root = scope.ctx->root;
     v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;

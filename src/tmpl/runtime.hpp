@@ -263,7 +263,7 @@ struct Context {
   void set_variable(std::string_view name, base::Value value);
   void add_export(std::string_view name);
   // `name` (whose name_key is `key`), trying root entry `hint` first.
-  const base::Value* lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const;
+  [[gnu::always_inline]] inline const base::Value* lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const;
   void add_blocks(const Template& tmpl);
   const BlockRef* get_block(std::string_view name) const;
   const BlockRef* get_super(std::string_view name, const BlockRef* current) const;
