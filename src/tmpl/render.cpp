@@ -1152,13 +1152,14 @@ void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, 
     loop = std::static_pointer_cast<LoopInfo>(std::move(spare.back()));
     spare.pop_back();
   }
-  frame.set_local("loop", k_loop_key, Value(std::shared_ptr<const base::Native>(loop)));
+  // A new frame: slot 0, where it stays (a `set loop` in the body writes there too).
+  Value* loop_slot = frame.bind_inline("loop", k_loop_key, Value(std::shared_ptr<const base::Native>(loop)));
   for (size_t i = 0; i < n; ++i) {
     bind(frame, i);
     loop->set(i, n);
     exec_body(node.body, inner, out);
   }
-  frame.set_local("loop", k_loop_key, Value());
+  *loop_slot = Value();
   if (loop.use_count() == 1 && spare.size() < 64) spare.push_back(std::move(loop)); // nobody kept it
 }
 
@@ -1266,10 +1267,18 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       std::copy(ordered.begin(), ordered.end(), entries.data());
     }
     uint64_t key0 = key_at(node, 0, targets[0]), key1 = key_at(node, 1, targets[1]);
+    Value* slot0 = nullptr; // where the targets live after the first iteration
+    Value* slot1 = nullptr;
     run_loop(node, scope, out, all.size(), [&](Frame& frame, size_t i) {
       // The key shares the object's storage (an aliasing pointer): no copy.
-      frame.set_local(targets[0], key0, Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
-      frame.set_local(targets[1], key1, entries[i]->second);
+      Value k(std::shared_ptr<const std::string>(obj, &entries[i]->first), false);
+      if (slot0 && slot1) {
+        *slot0 = std::move(k);
+        *slot1 = entries[i]->second;
+      } else {
+        slot0 = frame.bind_inline(targets[0], key0, std::move(k));
+        slot1 = frame.bind_inline(targets[1], key1, entries[i]->second);
+      }
     });
   } else if (targets.size() >= 2 && (seq.is_native() || seq.is_string())) {
     std::vector<std::pair<std::string, Value>> entries;

@@ -209,11 +209,19 @@ struct Frame {
   // set_local, returning where the value lives when that is an inline slot (it stays there for
   // the frame's life: a later set_local of `name` is a store there), else nullptr.
   base::Value* bind_inline(std::string_view name, uint64_t key, base::Value value) {
-    set_local(name, key, std::move(value));
     for (uint32_t i = 0; i < m_count; ++i) {
       Var& var = slot(i);
-      if (is_name(var.key, var.name, key, name)) return &var.value;
+      if (is_name(var.key, var.name, key, name)) {
+        var.value = std::move(value);
+        return &var.value;
+      }
     }
+    if (m_count < k_inline) { // then m_more is empty: the name is new
+      Var* var = new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
+      ++m_count;
+      return &var->value;
+    }
+    set_local(name, key, std::move(value));
     return nullptr;
   }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.

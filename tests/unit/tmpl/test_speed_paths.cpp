@@ -635,3 +635,19 @@ TEST(SpeedPaths, LoopAttributesAreComputedWithoutALookup) {
   EXPECT_EQ(render_files({{"main", src}}), expected);
   EXPECT_EQ(render(src), expected);
 }
+
+// Loop targets live in their slots after the first iteration (bind_inline): a `set` of a target
+// in the body, repeated target names and frames beyond the inline slots give Nunjucks' bytes.
+TEST(SpeedPaths, LoopTargetsStayInTheirSlots) {
+  Value ctx = obj({{"o", obj({{"a", Value(1.0)}, {"b", Value(2.0)}})}, {"loop", Value("L")}});
+  EXPECT_EQ(render("{% for k, v in o %}{% set v = k + 'x' %}{{ k }}{{ v }};{% endfor %}", ctx), "aax;bbx;");
+  EXPECT_EQ(render("{% for k, k in o %}{{ k }};{% endfor %}", ctx), "1;2;");
+  EXPECT_EQ(render("{% for k, v in o %}{{ loop.index }}{{ k }}{{ v }}{% for a, b in o %}{{ loop.index }}{{ k }}{{ b }}"
+                   "{% endfor %};{% endfor %}{{ loop }}",
+                   ctx),
+            "1a11a12a2;2b21b12b2;L");
+  EXPECT_EQ(render("{% for x in [1, 2] %}{% set a = 1 %}{% set b = 2 %}{% set c = 3 %}{% set d = 4 %}{{ loop.index }}{{ x }}"
+                   "{% endfor %}",
+                   ctx),
+            "1122");
+}
