@@ -110,6 +110,9 @@ struct Expr {
   // enclosing macro or call block, which sees its site's): the innermost frame that has it
   // gives its value, undefined included; it never falls through to outer frames or the context.
   bool final_name = false;
+  // Name, set by finalize(): templates bind this name only into contexts (top-level imports and
+  // macros), never into a frame: it is looked up in the context without walking the frames.
+  bool context_only = false;
   const base::Value* global = nullptr; // Name: the global of this name at finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call

@@ -358,6 +358,53 @@ bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
   return added;
 }
 
+bool Engine::Impl::collect_frame_bound(const Body& body, NameSet& names, bool root) {
+  // Compile roots (Frame::compile_root): template roots, blocks, macro bodies; for bodies, for
+  // else bodies and call-block bodies run in frames that are not.
+  bool added = false;
+  auto add = [&](std::string_view name) {
+    if (!names.contains(name)) {
+      names.emplace(name);
+      added = true;
+    }
+  };
+  for (const auto& n : body) {
+    bool inner_root = root;
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::For:
+      add("loop");
+      for (const auto& t : n->targets) add(t);
+      inner_root = false;
+      break;
+    case NodeKind::Macro:
+    case NodeKind::CallBlock:
+      if (n->kind == NodeKind::Macro && !root) add(n->text);
+      add("caller");
+      for (const auto& [name, def] : n->params) add(name);
+      inner_root = n->kind == NodeKind::Macro;
+      break;
+    case NodeKind::Import:
+      if (!root) add(n->text);
+      break;
+    case NodeKind::FromImport:
+      if (!root) {
+        for (const auto& [imported, alias] : n->names) add(alias);
+      }
+      break;
+    case NodeKind::Block: inner_root = true; break;
+    default: break;
+    }
+    for (const auto& [c, b] : n->branches) added = collect_frame_bound(b, names, root) || added;
+    added = collect_frame_bound(n->body, names, inner_root) || added;
+    added = collect_frame_bound(n->else_body, names, n->kind == NodeKind::For ? false : root) || added;
+  }
+  return added;
+}
+
 namespace {
 // Node::path and Node::ops of an Output node (its filters resolved).
 void plan_output(Node& n, const EngineOptions& options) {
@@ -453,7 +500,8 @@ void merge_text(Body& body) {
 }
 } // namespace
 
-void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
+void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound,
+                           const NameSet& frame_bound) const {
   walk(
       tmpl.body,
       [&](Expr& e) {
@@ -468,6 +516,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         if (e.kind == ExprKind::Name) {
           e.key = name_key(e.name); // lookups compare keys
           e.frameless = !bound.contains(e.name);
+          e.context_only = !e.frameless && !frame_bound.contains(e.name);
           auto g = globals.find(std::string_view(e.name));
           e.global = g == globals.end() ? nullptr : &g->second;
         }
@@ -628,11 +677,15 @@ std::vector<base::Diagnostic> Engine::finalize() {
     }
   }
   m_impl->bound_names.clear();
+  m_impl->frame_bound_names.clear();
   for (auto& [name, t] : m_impl->templates) {
-    if (t->parsed) Impl::collect_bound(t->body, m_impl->bound_names);
+    if (t->parsed) {
+      Impl::collect_bound(t->body, m_impl->bound_names);
+      Impl::collect_frame_bound(t->body, m_impl->frame_bound_names, true);
+    }
   }
   for (auto& [name, t] : m_impl->templates) {
-    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names);
+    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names, m_impl->frame_bound_names);
   }
   // Static targets of extends/include/import, and names imported with `from`.
   for (auto& [name, t] : m_impl->templates) {
@@ -745,8 +798,10 @@ base::Result<std::string> Engine::render_string(std::string_view source, const V
   // Names this template binds that no registered template binds: the registered templates'
   // frameless names may then be bound after all (by this template's frames) for this render.
   Impl::NameSet bound = m_impl->bound_names;
+  Impl::NameSet frame_bound = m_impl->frame_bound_names;
   bool new_names = Impl::collect_bound(t.body, bound);
-  m_impl->resolve(t, errors, bound);
+  new_names = Impl::collect_frame_bound(t.body, frame_bound, true) || new_names; // context_only too
+  m_impl->resolve(t, errors, bound, frame_bound);
   if (!errors.empty()) return std::unexpected(std::move(errors.front()));
   return run(*this, *m_impl, t, context, !new_names);
 }

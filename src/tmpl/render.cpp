@@ -1683,6 +1683,8 @@ const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) con
   if (expr.frameless && frameless_ok) { // no frame or context variable can have it
     const Value& root = scope.ctx->root;
     v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;
+  } else if (expr.context_only && frameless_ok) { // no frame can have it
+    v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
   } else {
     v = scope.frame->lookup(expr.name, expr.key);
     if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);

@@ -315,6 +315,10 @@ struct Engine::Impl {
   // `caller`), as of the last finalize(): other names live only in the root context or globals.
   using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
   NameSet bound_names;
+  // The subset some registered template binds into a frame (set, for, parameters, `caller`, and
+  // macro or import statements that do not run in a compile root): the others live only in
+  // contexts (Expr::context_only).
+  NameSet frame_bound_names;
   std::map<std::string, std::unique_ptr<detail::Template>, detail::TemplateLess> templates;
   bool finalized = false;
 
@@ -326,9 +330,14 @@ struct Engine::Impl {
   // string fast paths, literal filter arguments, which expressions call code); unknown names
   // are appended to `errors`.
   // `bound`: every name a template that may run in the same render binds (Expr::frameless).
-  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const;
+  // `frame_bound`: those such a template binds into a frame (Expr::context_only).
+  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound,
+               const NameSet& frame_bound) const;
   // Adds the names `body` binds to `names`; returns whether any was new.
   static bool collect_bound(const detail::Body& body, NameSet& names);
+  // Adds the names `body` binds into a frame to `names` (`root`: `body` runs in a compile root,
+  // where macro and import statements write the context); returns whether any was new.
+  static bool collect_frame_bound(const detail::Body& body, NameSet& names, bool root);
 };
 
 } // namespace haven::tmpl

@@ -651,3 +651,26 @@ TEST(SpeedPaths, LoopTargetsStayInTheirSlots) {
                    ctx),
             "1122");
 }
+
+// A name templates bind only into contexts (top-level `from … import`, `import`, `macro`) is read
+// from the context without walking the frames (Expr::context_only); where some template binds it
+// into a frame (in a loop, a call block, or a render_string template), frames are walked.
+TEST(SpeedPaths, ContextOnlyNamesAreFoundWhereverTheyAreBound) {
+  tmpl::Engine engine;
+  engine.add_template("lib", "{% macro m() %}M{% endmacro %}{% macro k() %}K{% endmacro %}");
+  engine.add_template("uses", "[{{ k }}{{ j }}]");
+  engine.add_template("uses2", "[{{ k() }}]");
+  engine.add_template("main", "{% from 'lib' import m %}{% import 'lib' as lib %}{{ m() }}{{ lib.k() }}"
+                              "{% for x in [1] %}{% from 'lib' import k as j %}{{ j() }}{% endfor %}"
+                              "{% macro w() %}{{ caller() }}{% endmacro %}"
+                              "{% call w() %}{% import 'lib' as c %}{{ c.m() }}{% endcall %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  auto str = [&](std::string_view src) {
+    auto out = engine.render_string(src, Value());
+    return out ? *out : "ERROR: " + out.error().message;
+  };
+  EXPECT_EQ(*engine.render("main", Value()), "MKKM");
+  EXPECT_EQ(str("{% for k in ['x'] %}{% include 'uses' %}{% endfor %}"), "[x]");
+  EXPECT_EQ(str("{% set k = 'y' %}{% include 'uses' %}"), "[y]");
+  EXPECT_EQ(str("{% from 'lib' import k %}{% include 'uses2' %}|{{ k() }}"), "[K]|K");
+}
