@@ -447,6 +447,13 @@ case("shadow-for-else-outer-set", "{% set z = 'top' %}{% for z in [] %}{% else %
 case("shadow-for-else-macro", "{% macro m(z) %}{% for z in [] %}{% else %}[{{ z }}]{% endfor %}{% for i in [] %}{% else %}[{{ i }}]{% endfor %}{% endmacro %}{{ m('p') }}", SH)
 case("shadow-for-undefined-items", "{% for z in [undefined, none, 1] %}[{{ z }}]{% endfor %}{% for z, i in [[undefined, 1]] %}[{{ z }}{{ i }}]{% endfor %}", SH)
 case("shadow-set-undefined-falls-through", "{% set z = undefined %}[{{ z }}]{% for a in [1] %}{% set i = undefined %}[{{ i }}]{% endfor %}{% macro m() %}{% set x = undefined %}[{{ x }}]{% endmacro %}{{ m() }}", SH)
+case("shadow-call-set-target", "{% macro w() %}{{ caller() }}{% endmacro %}{% for z in [1] %}{% call w() %}{% set z = 2 %}{% endcall %}{{ z }}{% endfor %}", {"z": "Z", "post": "P"})
+case("shadow-param-in-call-body", "{% macro w() %}{{ caller() }}{% endmacro %}{% macro m(post) %}{% call w() %}[{{ post }}]{% endcall %}{% endmacro %}{{ m() }}{{ m(1) }}", {"z": "Z", "post": "P"})
+case("shadow-else-set-param", "{% macro m(post) %}{% for z in [] %}{% else %}{% set post = 'e' %}{% endfor %}[{{ post }}]{% endmacro %}{{ m() }}", {"z": "Z", "post": "P"})
+case("shadow-else-set-outer-target", "{% for z in [1] %}{% for y in [] %}{% else %}{% set z = 'e' %}{% endfor %}[{{ z }}]{% endfor %}", {"z": "Z", "post": "P"})
+case("shadow-set-from-param", "{% macro m(post) %}{% set x = post %}[{{ x }}]{% endmacro %}{{ m() }}", {"z": "Z", "post": "P"})
+case("shadow-nested-macro-param", "{% macro m(post) %}{% macro n() %}[{{ post }}]{% endmacro %}{{ n() }}{% endmacro %}{{ m(1) }}", {"z": "Z", "post": "P"})
+case("shadow-else-inner-loop", "{% for z in [] %}{% else %}{% for z in [1] %}{{ z }}{% endfor %}[{{ z }}]{% endfor %}", {"z": "Z", "post": "P"})
 
 # Cases where Haven differs from Nunjucks on purpose (documented in src/tmpl/README.md).
 DEVIATIONS = {
