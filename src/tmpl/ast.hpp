@@ -105,6 +105,14 @@ struct Expr {
   // `loop` is a for loop's); 0 otherwise.
   uint8_t loop_attr = 0;
   bool frameless = false;              // Name: no template binds this name (only the root context or a global has it)
+  // Name, set by finalize(): a name Nunjucks compiles to a JavaScript variable (a target of an
+  // enclosing `for`, in its body and its `else` body, or a parameter without default of the
+  // enclosing macro or call block, which sees its site's): the innermost frame that has it
+  // gives its value, undefined included; it never falls through to outer frames or the context.
+  bool final_name = false;
+  // Name, set by finalize(): templates bind this name only into contexts (top-level imports and
+  // macros), never into a frame: it is looked up in the context without walking the frames.
+  bool context_only = false;
   const base::Value* global = nullptr; // Name: the global of this name at finalize()
   bool has_call = false;            // this subtree contains a call (it may run template code)
   bool later_call = false;          // an operand after the first contains a call
@@ -180,6 +188,9 @@ struct Node {
   // Include, Import, FromImport, Extends of a literal name: the engine's entry for that name
   // (set by finalize(); the entry stays, add_template replaces what it holds), else null.
   const std::unique_ptr<Template>* target = nullptr;
+  // Set, SetBlock (finalize()): bit i when targets[i] is a final name (Expr::final_name): the
+  // value goes to the innermost frame that has the name, undefined included.
+  uint32_t final_targets = 0;
 };
 
 struct Template {

@@ -130,6 +130,10 @@ namespace {
 struct StaticFrame {
   std::vector<std::string_view> slots;
   std::vector<std::string_view> dynamic;
+  // The names Nunjucks compiles to JavaScript variables here (Expr::final_name): the targets of
+  // a `for` (body and else body), the parameters without default of a macro or call block.
+  std::vector<std::string_view> finals;
+  bool slot_barrier = false; // a call block's frame: slots beyond it are not static
   void bind(std::string_view name) { // Frame::set_local: an existing name keeps its slot
     if (std::find(slots.begin(), slots.end(), name) == slots.end()) slots.push_back(name);
   }
@@ -153,15 +157,24 @@ void collect_dynamic(const Body& body, StaticFrame& frame) {
     if (n->kind == NodeKind::If) {
       for (const auto& [c, b] : n->branches) collect_dynamic(b, frame);
     }
-    if (n->kind == NodeKind::If || n->kind == NodeKind::For) collect_dynamic(n->else_body, frame); // runs in this frame
+    if (n->kind == NodeKind::If) collect_dynamic(n->else_body, frame); // runs in this frame (a for's in its own)
     if (n->kind == NodeKind::SetBlock || n->kind == NodeKind::FilterBlock) collect_dynamic(n->body, frame);
   }
+}
+
+// Whether `name` is a final name (Expr::final_name) where `chain` is the static frame chain.
+bool is_final(const StaticChain& chain, std::string_view name) {
+  for (const auto& f : chain) {
+    if (std::find(f.finals.begin(), f.finals.end(), name) != f.finals.end()) return true;
+  }
+  return false;
 }
 
 void resolve_slots_expr(Expr* e, const StaticChain& chain) {
   if (!e) return;
   if (e->kind == ExprKind::Name) {
     e->slot_hops = k_no_slot;
+    e->final_name = is_final(chain, e->name);
     for (size_t d = 0; d < chain.size(); ++d) {
       const StaticFrame& f = chain[chain.size() - 1 - d];
       auto it = std::find(f.slots.begin(), f.slots.end(), e->name);
@@ -173,7 +186,7 @@ void resolve_slots_expr(Expr* e, const StaticChain& chain) {
         }
         break;
       }
-      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end()) break;
+      if (std::find(f.dynamic.begin(), f.dynamic.end(), e->name) != f.dynamic.end() || f.slot_barrier) break;
     }
   }
   for (auto& a : e->args) resolve_slots_expr(a.get(), chain);
@@ -184,7 +197,10 @@ void resolve_slots_expr(Expr* e, const StaticChain& chain) {
 StaticFrame params_frame(const Node& n) {
   StaticFrame f;
   for (const auto& [name, def] : n.params) {
-    if (!def) f.bind(name);
+    if (!def) {
+      f.bind(name);
+      f.finals.push_back(name);
+    }
   }
   for (const auto& [name, def] : n.params) {
     if (def) f.bind(name);
@@ -252,23 +268,34 @@ void resolve_slots(Body& body, StaticChain& chain) {
       n->flag = loop_unseen(n->body);
       StaticFrame f;
       if (!n->flag) f.bind("loop");
-      for (const auto& t : n->targets) f.bind(t);
+      StaticFrame e; // exec_else: the targets, undefined
+      for (const auto& t : n->targets) {
+        f.bind(t);
+        f.finals.push_back(t);
+        e.bind(t);
+        e.finals.push_back(t);
+      }
       resolve_slots_in(n->body, chain, std::move(f));
-      resolve_slots(n->else_body, chain);
+      resolve_slots_in(n->else_body, chain, std::move(e));
       break;
     }
     case NodeKind::Macro: { // a fresh frame without parent: parameters, then `caller` when given
       StaticChain inner;
-      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner); // defaults: dynamic
-      StaticFrame f = params_frame(*n);
-      f.bind("caller");
-      resolve_slots_in(n->body, inner, std::move(f));
+      StaticFrame params = params_frame(*n);
+      inner.push_back(StaticFrame{{}, {}, params.finals, true}); // defaults: dynamic, but see the parameters
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
+      inner.pop_back();
+      params.bind("caller");
+      resolve_slots_in(n->body, inner, std::move(params));
       break;
     }
     case NodeKind::CallBlock: { // the caller's frame: its parameters; the call site beyond stays dynamic
-      StaticChain inner;
-      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), inner);
-      resolve_slots_in(n->body, inner, params_frame(*n));
+      StaticFrame params = params_frame(*n);
+      params.slot_barrier = true;
+      chain.push_back(StaticFrame{{}, {}, params.finals, true});
+      for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
+      chain.pop_back();
+      resolve_slots_in(n->body, chain, std::move(params));
       break;
     }
     case NodeKind::Block: { // may render under another template's frames: a fresh chain
@@ -276,6 +303,14 @@ void resolve_slots(Body& body, StaticChain& chain) {
       resolve_slots_in(n->body, inner, StaticFrame{});
       break;
     }
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      n->final_targets = 0;
+      for (size_t i = 0; i < n->targets.size() && i < 32; ++i) {
+        if (is_final(chain, n->targets[i])) n->final_targets |= uint32_t{1} << i;
+      }
+      resolve_slots(n->body, chain);
+      break;
     default:
       for (auto& [name, def] : n->params) resolve_slots_expr(def.get(), chain);
       resolve_slots(n->body, chain);
@@ -319,6 +354,53 @@ bool Engine::Impl::collect_bound(const Body& body, NameSet& names) {
     for (const auto& [c, b] : n->branches) added = collect_bound(b, names) || added;
     added = collect_bound(n->body, names) || added;
     added = collect_bound(n->else_body, names) || added;
+  }
+  return added;
+}
+
+bool Engine::Impl::collect_frame_bound(const Body& body, NameSet& names, bool root) {
+  // Compile roots (Frame::compile_root): template roots, blocks, macro bodies; for bodies, for
+  // else bodies and call-block bodies run in frames that are not.
+  bool added = false;
+  auto add = [&](std::string_view name) {
+    if (!names.contains(name)) {
+      names.emplace(name);
+      added = true;
+    }
+  };
+  for (const auto& n : body) {
+    bool inner_root = root;
+    switch (n->kind) {
+    case NodeKind::Set:
+    case NodeKind::SetBlock:
+      for (const auto& t : n->targets) add(t);
+      break;
+    case NodeKind::For:
+      add("loop");
+      for (const auto& t : n->targets) add(t);
+      inner_root = false;
+      break;
+    case NodeKind::Macro:
+    case NodeKind::CallBlock:
+      if (n->kind == NodeKind::Macro && !root) add(n->text);
+      add("caller");
+      for (const auto& [name, def] : n->params) add(name);
+      inner_root = n->kind == NodeKind::Macro;
+      break;
+    case NodeKind::Import:
+      if (!root) add(n->text);
+      break;
+    case NodeKind::FromImport:
+      if (!root) {
+        for (const auto& [imported, alias] : n->names) add(alias);
+      }
+      break;
+    case NodeKind::Block: inner_root = true; break;
+    default: break;
+    }
+    for (const auto& [c, b] : n->branches) added = collect_frame_bound(b, names, root) || added;
+    added = collect_frame_bound(n->body, names, inner_root) || added;
+    added = collect_frame_bound(n->else_body, names, n->kind == NodeKind::For ? false : root) || added;
   }
   return added;
 }
@@ -418,7 +500,8 @@ void merge_text(Body& body) {
 }
 } // namespace
 
-void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const {
+void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound,
+                           const NameSet& frame_bound) const {
   walk(
       tmpl.body,
       [&](Expr& e) {
@@ -433,6 +516,7 @@ void Engine::Impl::resolve(Template& tmpl, std::vector<base::Diagnostic>& errors
         if (e.kind == ExprKind::Name) {
           e.key = name_key(e.name); // lookups compare keys
           e.frameless = !bound.contains(e.name);
+          e.context_only = !e.frameless && !frame_bound.contains(e.name);
           auto g = globals.find(std::string_view(e.name));
           e.global = g == globals.end() ? nullptr : &g->second;
         }
@@ -593,11 +677,15 @@ std::vector<base::Diagnostic> Engine::finalize() {
     }
   }
   m_impl->bound_names.clear();
+  m_impl->frame_bound_names.clear();
   for (auto& [name, t] : m_impl->templates) {
-    if (t->parsed) Impl::collect_bound(t->body, m_impl->bound_names);
+    if (t->parsed) {
+      Impl::collect_bound(t->body, m_impl->bound_names);
+      Impl::collect_frame_bound(t->body, m_impl->frame_bound_names, true);
+    }
   }
   for (auto& [name, t] : m_impl->templates) {
-    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names);
+    if (t->parsed) m_impl->resolve(*t, errors, m_impl->bound_names, m_impl->frame_bound_names);
   }
   // Static targets of extends/include/import, and names imported with `from`.
   for (auto& [name, t] : m_impl->templates) {
@@ -710,8 +798,10 @@ base::Result<std::string> Engine::render_string(std::string_view source, const V
   // Names this template binds that no registered template binds: the registered templates'
   // frameless names may then be bound after all (by this template's frames) for this render.
   Impl::NameSet bound = m_impl->bound_names;
+  Impl::NameSet frame_bound = m_impl->frame_bound_names;
   bool new_names = Impl::collect_bound(t.body, bound);
-  m_impl->resolve(t, errors, bound);
+  new_names = Impl::collect_frame_bound(t.body, frame_bound, true) || new_names; // context_only too
+  m_impl->resolve(t, errors, bound, frame_bound);
   if (!errors.empty()) return std::unexpected(std::move(errors.front()));
   return run(*this, *m_impl, t, context, !new_names);
 }

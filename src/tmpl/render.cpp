@@ -35,6 +35,17 @@ void Frame::assign(std::string_view name, Value value) {
   (target ? target : this)->set_local(name, std::move(value));
 }
 
+void Frame::assign_final(std::string_view name, Value value) {
+  uint64_t key = name_key(name);
+  for (Frame* f = this; f; f = f->parent) {
+    if (auto* v = const_cast<Value*>(f->find(name, key))) {
+      *v = std::move(value);
+      return;
+    }
+  }
+  assign(name, std::move(value));
+}
+
 const Value* Context::lookup(std::string_view name) const {
   uint64_t key = name_key(name);
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
@@ -44,7 +55,7 @@ const Value* Context::lookup(std::string_view name) const {
   return nullptr;
 }
 
-const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const {
+inline const Value* Context::lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const {
   for (auto it = vars.rbegin(); it != vars.rend(); ++it) {
     if (is_name(it->key, it->name, key, name)) return &it->value;
   }
@@ -835,7 +846,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
     for (unsigned h = name.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       v = f->slot_value(name.slot, name.key, name.name);
-      if (v && v->is_undefined()) v = nullptr;
+      if (v && v->is_undefined()) v = nullptr; // an undefined final name: lookup_final
     }
   }
   if (!v) v = &lookup_name_dynamic(name, scope);
@@ -966,8 +977,13 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
       exec_body(node.body, scope, captured);
       v = Value(std::move(captured));
     }
-    for (const auto& target : node.targets) {
-      scope.frame->assign(target, v);
+    for (size_t i = 0; i < node.targets.size(); ++i) {
+      const std::string& target = node.targets[i];
+      if (i < 32 && (node.final_targets >> i & 1)) {
+        scope.frame->assign_final(target, v);
+      } else {
+        scope.frame->assign(target, v);
+      }
       if (scope.frame->top_level) {
         scope.ctx->set_variable(target, v);
         if (!target.starts_with('_')) scope.ctx->add_export(target);
@@ -1114,7 +1130,7 @@ void Exec::exec_statement(const Node& node, Scope& scope, std::string& out) {
 template <class Bind>
 void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, Bind&& bind) {
   if (n == 0) {
-    exec_body(node.else_body, scope, out);
+    exec_else(node, scope, out);
     return;
   }
   Frame frame;
@@ -1136,13 +1152,14 @@ void Exec::run_loop(const Node& node, Scope& scope, std::string& out, size_t n, 
     loop = std::static_pointer_cast<LoopInfo>(std::move(spare.back()));
     spare.pop_back();
   }
-  frame.set_local("loop", k_loop_key, Value(std::shared_ptr<const base::Native>(loop)));
+  // A new frame: slot 0, where it stays (a `set loop` in the body writes there too).
+  Value* loop_slot = frame.bind_inline("loop", k_loop_key, Value(std::shared_ptr<const base::Native>(loop)));
   for (size_t i = 0; i < n; ++i) {
     bind(frame, i);
     loop->set(i, n);
     exec_body(node.body, inner, out);
   }
-  frame.set_local("loop", k_loop_key, Value());
+  *loop_slot = Value();
   if (loop.use_count() == 1 && spare.size() < 64) spare.push_back(std::move(loop)); // nobody kept it
 }
 
@@ -1250,10 +1267,18 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       std::copy(ordered.begin(), ordered.end(), entries.data());
     }
     uint64_t key0 = key_at(node, 0, targets[0]), key1 = key_at(node, 1, targets[1]);
+    Value* slot0 = nullptr; // where the targets live after the first iteration
+    Value* slot1 = nullptr;
     run_loop(node, scope, out, all.size(), [&](Frame& frame, size_t i) {
       // The key shares the object's storage (an aliasing pointer): no copy.
-      frame.set_local(targets[0], key0, Value(std::shared_ptr<const std::string>(obj, &entries[i]->first), false));
-      frame.set_local(targets[1], key1, entries[i]->second);
+      Value k(std::shared_ptr<const std::string>(obj, &entries[i]->first), false);
+      if (slot0 && slot1) {
+        *slot0 = std::move(k);
+        *slot1 = entries[i]->second;
+      } else {
+        slot0 = frame.bind_inline(targets[0], key0, std::move(k));
+        slot1 = frame.bind_inline(targets[1], key1, entries[i]->second);
+      }
     });
   } else if (targets.size() >= 2 && (seq.is_native() || seq.is_string())) {
     std::vector<std::pair<std::string, Value>> entries;
@@ -1268,8 +1293,20 @@ void Exec::exec_for(const Node& node, Scope& scope, std::string& out) {
       frame.set_local(targets[1], entries[i].second);
     });
   } else {
-    exec_body(node.else_body, scope, out);
+    exec_else(node, scope, out);
   }
+}
+
+void Exec::exec_else(const Node& node, Scope& scope, std::string& out) {
+  // As Nunjucks: in the loop's frame, where its targets are undefined (they shadow outer
+  // variables of those names; `loop` is not bound).
+  if (node.else_body.empty()) return;
+  Frame frame;
+  frame.parent = scope.frame;
+  for (size_t i = 0; i < node.targets.size(); ++i) frame.set_local(node.targets[i], key_at(node, i, node.targets[i]), Value());
+  Scope inner = scope;
+  inner.frame = &frame;
+  exec_body(node.else_body, inner, out);
 }
 
 void Exec::eval_filter_args(const Expr& expr, Scope& scope, ArgList& args, KwArgs& kwargs) {
@@ -1623,17 +1660,31 @@ const Value& Exec::lookup_name(const Expr& expr, const Scope& scope) const {
     for (unsigned h = expr.slot_hops; h > 0 && f; --h) f = f->parent;
     if (f) {
       const Value* v = f->slot_value(expr.slot, expr.key, expr.name);
-      if (v && !v->is_undefined()) return *v;
+      if (v && !v->is_undefined()) return *v; // an undefined final name: lookup_final
     }
   }
   return lookup_name_dynamic(expr, scope);
 }
 
+namespace {
+// Nunjucks' JavaScript variable of a final name (Expr::final_name): the innermost frame that has
+// it, even undefined; out of line, so that lookup_name_dynamic stays small.
+[[gnu::noinline]] const Value* lookup_final(const Expr& expr, const Scope& scope) {
+  for (const Frame* f = scope.frame; f; f = f->parent) {
+    if (const Value* v = f->find(expr.name, expr.key)) return v;
+  }
+  return nullptr;
+}
+} // namespace
+
 const Value& Exec::lookup_name_dynamic(const Expr& expr, const Scope& scope) const {
   const Value* v;
+  if (expr.final_name && (v = lookup_final(expr, scope))) return *v;
   if (expr.frameless && frameless_ok) { // no frame or context variable can have it
     const Value& root = scope.ctx->root;
     v = root.is_object() ? find_hinted(object_of(root), expr.name, expr.hint) : nullptr;
+  } else if (expr.context_only && frameless_ok) { // no frame can have it
+    v = scope.ctx->lookup(expr.name, expr.key, expr.hint);
   } else {
     v = scope.frame->lookup(expr.name, expr.key);
     if (!v) v = scope.ctx->lookup(expr.name, expr.key, expr.hint);

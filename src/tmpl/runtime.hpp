@@ -209,15 +209,26 @@ struct Frame {
   // set_local, returning where the value lives when that is an inline slot (it stays there for
   // the frame's life: a later set_local of `name` is a store there), else nullptr.
   base::Value* bind_inline(std::string_view name, uint64_t key, base::Value value) {
-    set_local(name, key, std::move(value));
     for (uint32_t i = 0; i < m_count; ++i) {
       Var& var = slot(i);
-      if (is_name(var.key, var.name, key, name)) return &var.value;
+      if (is_name(var.key, var.name, key, name)) {
+        var.value = std::move(value);
+        return &var.value;
+      }
     }
+    if (m_count < k_inline) { // then m_more is empty: the name is new
+      Var* var = new (m_inline + m_count * sizeof(Var)) Var{name, key, std::move(value)};
+      ++m_count;
+      return &var->value;
+    }
+    set_local(name, key, std::move(value));
     return nullptr;
   }
   // `set`: writes where the name is already defined (stopping at an isolated frame), else here.
   void assign(std::string_view name, base::Value value);
+  // `set` of a final name (Expr::final_name): writes the innermost frame that has the name,
+  // undefined included (Nunjucks assigns its JavaScript variable), else as assign.
+  void assign_final(std::string_view name, base::Value value);
 
 private:
   struct Var {
@@ -260,7 +271,7 @@ struct Context {
   void set_variable(std::string_view name, base::Value value);
   void add_export(std::string_view name);
   // `name` (whose name_key is `key`), trying root entry `hint` first.
-  const base::Value* lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const;
+  [[gnu::always_inline]] inline const base::Value* lookup(std::string_view name, uint64_t key, std::atomic<uint32_t>& hint) const;
   void add_blocks(const Template& tmpl);
   const BlockRef* get_block(std::string_view name) const;
   const BlockRef* get_super(std::string_view name, const BlockRef* current) const;
@@ -304,6 +315,10 @@ struct Engine::Impl {
   // `caller`), as of the last finalize(): other names live only in the root context or globals.
   using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
   NameSet bound_names;
+  // The subset some registered template binds into a frame (set, for, parameters, `caller`, and
+  // macro or import statements that do not run in a compile root): the others live only in
+  // contexts (Expr::context_only).
+  NameSet frame_bound_names;
   std::map<std::string, std::unique_ptr<detail::Template>, detail::TemplateLess> templates;
   bool finalized = false;
 
@@ -315,9 +330,14 @@ struct Engine::Impl {
   // string fast paths, literal filter arguments, which expressions call code); unknown names
   // are appended to `errors`.
   // `bound`: every name a template that may run in the same render binds (Expr::frameless).
-  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound) const;
+  // `frame_bound`: those such a template binds into a frame (Expr::context_only).
+  void resolve(detail::Template& tmpl, std::vector<base::Diagnostic>& errors, const NameSet& bound,
+               const NameSet& frame_bound) const;
   // Adds the names `body` binds to `names`; returns whether any was new.
   static bool collect_bound(const detail::Body& body, NameSet& names);
+  // Adds the names `body` binds into a frame to `names` (`root`: `body` runs in a compile root,
+  // where macro and import statements write the context); returns whether any was new.
+  static bool collect_frame_bound(const detail::Body& body, NameSet& names, bool root);
 };
 
 } // namespace haven::tmpl
@@ -419,6 +439,7 @@ struct Exec {
 
 private:
   void exec_for(const Node& node, Scope& scope, std::string& out);
+  void exec_else(const Node& node, Scope& scope, std::string& out);
   void exec_statement(const Node& node, Scope& scope, std::string& out);
   const base::Value& eval_ref_other(const Expr& expr, Scope& scope, base::Value& tmp);
   // member(obj, key) stored in `tmp` (which `obj` may be).

@@ -427,6 +427,34 @@ case("f-unknown-filter-dead-branch", "{% if false %}{{ x | nosuch }}{% endif %}o
 case("esc-empty-safe-falsy", "{% if '' | safe %}truthy{% else %}falsy{% endif %}")
 case("f-length-emoji", "{{ '😀' | length }} {{ 'a😀b' | length }}")
 
+# ---------------------------------------------------------------- static names shadow (Nunjucks compiles them to JS variables)
+SH = {"post": "ctx", "i": "I", "z": "zz", "x": "X", "loop": "L", "caller": "C"}
+case("shadow-param-missing", "{% macro m(post) %}[{{ post }}]{% endmacro %}{{ m() }}{{ m(undefined) }}{{ m(none) }}{{ m('p') }}", SH)
+case("shadow-param-nested", "{% macro m(post, i) %}{% for t in [1] %}[{{ post }}{{ i }}]{% endfor %}{% if true %}({{ post }}){% endif %}{% endmacro %}{{ m() }}|{{ m(undefined, 3) }}|{{ m(i=4) }}", SH)
+case("shadow-param-default", "{% macro m(post='d', i=undefined, x=post) %}[{{ post }}{{ i }}{{ x }}]{% endmacro %}{{ m() }}{{ m(i=2) }}", SH)
+case("shadow-param-set", "{% macro m(post, i) %}{% set post = 's' %}{% for t in [1] %}{% set i = 't' %}{% endfor %}[{{ post }}{{ i }}]{% endmacro %}{{ m() }}", SH)
+case("shadow-param-caller", "{% macro m(caller) %}[{{ caller }}]{% endmacro %}{% macro n() %}[{{ caller }}]{% endmacro %}{{ m() }}{{ n() }}", SH)
+case("shadow-call-args", "{% macro m() %}{{ caller() }}|{{ caller(1) }}{% endmacro %}{% call(post, i) m() %}[{{ post }}{{ i }}]{% endcall %}", SH)
+case("shadow-caller-sees-site", "{% macro m(post) %}{{ caller() }}{% endmacro %}{% call m() %}[{{ post }}]{% endcall %}", SH)
+case("shadow-param-include", "{% macro m(post) %}[{% include 'inc.njk' %}]{% endmacro %}{{ m() }}", SH, inc_DOT_njk="{{ post }}")
+case("shadow-param-import", "{% import 'mac.njk' as mm %}{% from 'mac.njk' import m %}{{ mm.m() }}{{ m() }}", SH, mac_DOT_njk="{% macro m(post) %}[{{ post }}]{% endmacro %}")
+case("shadow-param-top-set", "{% set post = 'top' %}{% macro m(post) %}[{{ post }}]{% endmacro %}{{ m() }}[{{ post }}]", SH)
+case("shadow-for-else", "{% for z in [] %}{% else %}[{{ z }}]{% endfor %}{% for z, i in [] %}{% else %}[{{ z }}{{ i }}]{% endfor %}{% for z, i in {} %}{% else %}[{{ z }}{{ i }}]{% endfor %}{% for z in nope %}{% else %}[{{ z }}]{% endfor %}", SH)
+case("shadow-for-else-loop", "{% for z in [] %}{% else %}[{{ loop }}|{{ loop.index }}]{% endfor %}", SH)
+case("shadow-for-else-set", "{% for z in [] %}{% else %}{% set z = 's' %}{% set x = 'y' %}[{{ z }}{{ x }}]{% endfor %}[{{ z }}{{ x }}]", SH)
+case("shadow-for-else-nested", "{% for a in [1] %}{% for z in [] %}{% else %}[{{ a }}{{ z }}]{% endfor %}{% endfor %}{% for z in [1] %}{% for z in [] %}{% else %}[{{ z }}]{% endfor %}{% endfor %}", SH)
+case("shadow-for-else-outer-set", "{% set z = 'top' %}{% for z in [] %}{% else %}[{{ z }}]{% endfor %}[{{ z }}]{% for a in [1] %}{% set x = 'in' %}{% for x in [] %}{% else %}[{{ x }}]{% endfor %}{% endfor %}", SH)
+case("shadow-for-else-macro", "{% macro m(z) %}{% for z in [] %}{% else %}[{{ z }}]{% endfor %}{% for i in [] %}{% else %}[{{ i }}]{% endfor %}{% endmacro %}{{ m('p') }}", SH)
+case("shadow-for-undefined-items", "{% for z in [undefined, none, 1] %}[{{ z }}]{% endfor %}{% for z, i in [[undefined, 1]] %}[{{ z }}{{ i }}]{% endfor %}", SH)
+case("shadow-set-undefined-falls-through", "{% set z = undefined %}[{{ z }}]{% for a in [1] %}{% set i = undefined %}[{{ i }}]{% endfor %}{% macro m() %}{% set x = undefined %}[{{ x }}]{% endmacro %}{{ m() }}", SH)
+case("shadow-call-set-target", "{% macro w() %}{{ caller() }}{% endmacro %}{% for z in [1] %}{% call w() %}{% set z = 2 %}{% endcall %}{{ z }}{% endfor %}", {"z": "Z", "post": "P"})
+case("shadow-param-in-call-body", "{% macro w() %}{{ caller() }}{% endmacro %}{% macro m(post) %}{% call w() %}[{{ post }}]{% endcall %}{% endmacro %}{{ m() }}{{ m(1) }}", {"z": "Z", "post": "P"})
+case("shadow-else-set-param", "{% macro m(post) %}{% for z in [] %}{% else %}{% set post = 'e' %}{% endfor %}[{{ post }}]{% endmacro %}{{ m() }}", {"z": "Z", "post": "P"})
+case("shadow-else-set-outer-target", "{% for z in [1] %}{% for y in [] %}{% else %}{% set z = 'e' %}{% endfor %}[{{ z }}]{% endfor %}", {"z": "Z", "post": "P"})
+case("shadow-set-from-param", "{% macro m(post) %}{% set x = post %}[{{ x }}]{% endmacro %}{{ m() }}", {"z": "Z", "post": "P"})
+case("shadow-nested-macro-param", "{% macro m(post) %}{% macro n() %}[{{ post }}]{% endmacro %}{{ n() }}{% endmacro %}{{ m(1) }}", {"z": "Z", "post": "P"})
+case("shadow-else-inner-loop", "{% for z in [] %}{% else %}{% for z in [1] %}{{ z }}{% endfor %}[{{ z }}]{% endfor %}", {"z": "Z", "post": "P"})
+
 # Cases where Haven differs from Nunjucks on purpose (documented in src/tmpl/README.md).
 DEVIATIONS = {
     # Keyword arguments reach every builtin filter; Nunjucks passes them as an object in the

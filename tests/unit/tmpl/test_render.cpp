@@ -182,11 +182,10 @@ TEST(Render, NativeObjectsAndCallables) {
             "Lazy &lt;T&gt;|title=Lazy &lt;T&gt;|{&quot;title&quot;:&quot;Lazy &lt;T&gt;&quot;}");
 }
 
-// Known differences from Nunjucks 3.2.4 (src/tmpl/README.md, "Known differences, not yet
-// fixed"), kept disabled until they are fixed: Nunjucks compiles macro parameters and loop
-// targets to JavaScript variables, so an undefined one never falls through to the context, and a
-// for loop's else body sees its targets (undefined). Expected bytes are Nunjucks'.
-TEST(Render, DISABLED_UndefinedParametersAndLoopTargetsShadowTheContextAsInNunjucks) {
+// Nunjucks 3.2.4 compiles macro parameters without default and loop targets to JavaScript
+// variables, so an undefined one never falls through to the context, and a for loop's else body
+// sees its targets (undefined). Expected bytes are Nunjucks'.
+TEST(Render, UndefinedParametersAndLoopTargetsShadowTheContextAsInNunjucks) {
   tmpl::Engine engine;
   engine.add_template("main", "{% macro m(post, i) %}{{ post }}{{ i }}{% for t in [1] %}{{ post }}{{ i }}{% endfor %}"
                               "{% endmacro %}{{ m() }}|{{ m(undefined, 3) }}|"
@@ -197,4 +196,30 @@ TEST(Render, DISABLED_UndefinedParametersAndLoopTargetsShadowTheContextAsInNunju
   ctx.set("i", base::Value("I"));
   ctx.set("z", base::Value("zz"));
   EXPECT_EQ(*engine.render("main", base::Value(std::move(ctx))), "|33|E");
+}
+
+// The same rule on every path: beyond the four inline slots (no static slot: the frame walk),
+// in call blocks (which see their site's loop targets), in defaults, and `set` of such a name
+// (it writes the binding that holds it, undefined or not). Expected bytes are Nunjucks'.
+TEST(Render, FinalNamesOnEveryPath) {
+  tmpl::Engine engine;
+  engine.add_template("main",
+                      "{% macro m(a, b, c, d, post) %}[{{ post }}{{ d }}]{% endmacro %}{{ m(1) }}"
+                      "{% macro k(post, i=post) %}[{{ i }}]{% endmacro %}{{ k() }}"
+                      "{% macro w() %}{{ caller() }}{% endmacro %}"
+                      "{% for z in [undefined] %}{% call w() %}({{ z }}){% endcall %}{% endfor %}"
+                      "{% macro s(post, i) %}{% set post = 's' %}{% for t in [1] %}{% set i = 't' %}{% endfor %}"
+                      "[{{ post }}{{ i }}]{% endmacro %}{{ s() }}"
+                      "{% for z in [] %}{% else %}{% set z = 'e' %}{% set x = 'y' %}[{{ z }}{{ x }}]{% endfor %}[{{ z }}{{ x }}]"
+                      "{% for a, b, c, d, z in [] %}{% else %}[{{ z }}{{ loop }}]{% endfor %}"
+                      "{% set z = 'top' %}{% for z in [] %}{% else %}[{{ z }}]{% endfor %}[{{ z }}]");
+  ASSERT_TRUE(engine.finalize().empty());
+  base::Object ctx;
+  ctx.set("post", base::Value("P"));
+  ctx.set("i", base::Value("I"));
+  ctx.set("d", base::Value("D"));
+  ctx.set("z", base::Value("Z"));
+  ctx.set("x", base::Value("X"));
+  ctx.set("loop", base::Value("L"));
+  EXPECT_EQ(*engine.render("main", base::Value(std::move(ctx))), "[][I]()[st][ey][ZX][L][][top]");
 }

@@ -635,3 +635,42 @@ TEST(SpeedPaths, LoopAttributesAreComputedWithoutALookup) {
   EXPECT_EQ(render_files({{"main", src}}), expected);
   EXPECT_EQ(render(src), expected);
 }
+
+// Loop targets live in their slots after the first iteration (bind_inline): a `set` of a target
+// in the body, repeated target names and frames beyond the inline slots give Nunjucks' bytes.
+TEST(SpeedPaths, LoopTargetsStayInTheirSlots) {
+  Value ctx = obj({{"o", obj({{"a", Value(1.0)}, {"b", Value(2.0)}})}, {"loop", Value("L")}});
+  EXPECT_EQ(render("{% for k, v in o %}{% set v = k + 'x' %}{{ k }}{{ v }};{% endfor %}", ctx), "aax;bbx;");
+  EXPECT_EQ(render("{% for k, k in o %}{{ k }};{% endfor %}", ctx), "1;2;");
+  EXPECT_EQ(render("{% for k, v in o %}{{ loop.index }}{{ k }}{{ v }}{% for a, b in o %}{{ loop.index }}{{ k }}{{ b }}"
+                   "{% endfor %};{% endfor %}{{ loop }}",
+                   ctx),
+            "1a11a12a2;2b21b12b2;L");
+  EXPECT_EQ(render("{% for x in [1, 2] %}{% set a = 1 %}{% set b = 2 %}{% set c = 3 %}{% set d = 4 %}{{ loop.index }}{{ x }}"
+                   "{% endfor %}",
+                   ctx),
+            "1122");
+}
+
+// A name templates bind only into contexts (top-level `from … import`, `import`, `macro`) is read
+// from the context without walking the frames (Expr::context_only); where some template binds it
+// into a frame (in a loop, a call block, or a render_string template), frames are walked.
+TEST(SpeedPaths, ContextOnlyNamesAreFoundWhereverTheyAreBound) {
+  tmpl::Engine engine;
+  engine.add_template("lib", "{% macro m() %}M{% endmacro %}{% macro k() %}K{% endmacro %}");
+  engine.add_template("uses", "[{{ k }}{{ j }}]");
+  engine.add_template("uses2", "[{{ k() }}]");
+  engine.add_template("main", "{% from 'lib' import m %}{% import 'lib' as lib %}{{ m() }}{{ lib.k() }}"
+                              "{% for x in [1] %}{% from 'lib' import k as j %}{{ j() }}{% endfor %}"
+                              "{% macro w() %}{{ caller() }}{% endmacro %}"
+                              "{% call w() %}{% import 'lib' as c %}{{ c.m() }}{% endcall %}");
+  ASSERT_TRUE(engine.finalize().empty());
+  auto str = [&](std::string_view src) {
+    auto out = engine.render_string(src, Value());
+    return out ? *out : "ERROR: " + out.error().message;
+  };
+  EXPECT_EQ(*engine.render("main", Value()), "MKKM");
+  EXPECT_EQ(str("{% for k in ['x'] %}{% include 'uses' %}{% endfor %}"), "[x]");
+  EXPECT_EQ(str("{% set k = 'y' %}{% include 'uses' %}"), "[y]");
+  EXPECT_EQ(str("{% from 'lib' import k %}{% include 'uses2' %}|{{ k() }}"), "[K]|K");
+}
