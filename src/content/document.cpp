@@ -12,6 +12,7 @@
 #include "content/front_matter.hpp"
 #include "text/datetime.hpp"
 #include "text/slug.hpp"
+#include "text/titlecase.hpp"
 #include "text/utf8.hpp"
 
 namespace haven::content {
@@ -141,6 +142,9 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
     doc.slug = strip_extension(inner);
   }
   doc.title = name_of(front.get("title"));
+  // Hexo's `titlecase` option (before_post_render), which a post's front matter can override
+  Value titlecase = front.get("titlecase");
+  if (titlecase.is_undefined() ? config.flag("titlecase") : titlecase.truthy()) doc.title = text::titlecase(doc.title);
 
   auto times = base::file_times(doc.file);
   auto date = resolve_hexo_date(front.get("date"), options.process_zone, options.site_timezone);

@@ -10,6 +10,7 @@
 #include "site/render_tracking.hpp"
 #include "text/datetime.hpp"
 #include "text/html.hpp"
+#include "text/titlecase.hpp"
 #include "text/url.hpp"
 #include "text/utf8.hpp"
 #include "text/wordcount.hpp"
@@ -385,6 +386,9 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   // --- text -----------------------------------------------------------------------------------
   fn("strip_html", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     return Value(text::strip_html(arg_string(a, 0)));
+  });
+  fn("titlecase", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
+    return Value(text::titlecase(arg_string(a, 0)));
   });
   fn("escape_html", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     return Value(text::escape_html(arg_string(a, 0)));

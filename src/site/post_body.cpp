@@ -12,6 +12,7 @@
 
 #include "base/fs.hpp"
 #include "text/html.hpp"
+#include "text/titlecase.hpp"
 
 namespace haven::site {
 
@@ -385,6 +386,7 @@ base::Result<std::string> BodyRenderer::blockquote(const TagCall& tag, const std
   std::string author, source, title;
   static const std::regex k_full(R"((\S.*)\s+(https?:\/\/\S+)\s+(.+))", std::regex::icase);
   static const std::regex k_link(R"((\S.*)\s+(https?:\/\/\S+))", std::regex::icase);
+  static const std::regex k_author_title(R"(([^,]+),\s*([^,]+))");
   std::smatch m;
   if (std::regex_search(str, m, k_full)) {
     author = m[1];
@@ -393,13 +395,13 @@ base::Result<std::string> BodyRenderer::blockquote(const TagCall& tag, const std
   } else if (std::regex_search(str, m, k_link)) {
     author = m[1];
     source = m[2];
-  } else if (!trim(str).empty()) {
-    author = trim(str);
-    if (size_t comma = author.find(','); comma != std::string::npos) {
-      title = trim(author.substr(comma + 1));
-      author.resize(comma);
-    }
+  } else if (std::regex_search(str, m, k_author_title)) {
+    author = m[1];
+    title = m[2];
+  } else {
+    author = str;
   }
+  if (m_ctx.titlecase) title = text::titlecase(title);
   std::string footer;
   if (!author.empty()) footer += "<strong>" + author + "</strong>";
   if (!source.empty()) {
@@ -884,6 +886,7 @@ BodyContext make_body_context(const config::SiteConfig& cfg, const std::filesyst
   while (ctx.code_dir.starts_with("/")) ctx.code_dir.erase(0, 1);
   while (ctx.code_dir.ends_with("/")) ctx.code_dir.pop_back();
   ctx.math_everywhere = cfg.flag("math.enable") || cfg.flag("math.every_page");
+  ctx.titlecase = cfg.flag("titlecase");
   ctx.excerpt.automatic = cfg.flag("excerpt.auto", false);
   double length = cfg.num("excerpt.length", 200);
   ctx.excerpt.length = length >= 1 ? static_cast<size_t>(length) : 200;

@@ -37,6 +37,7 @@ struct BodyContext {
   std::filesystem::path source_dir;          // the site's source folder, for include_code
   std::string code_dir = "downloads/code";   // config `code_dir`, under source_dir
   bool math_everywhere = false;              // config `math.enable` / `math.every_page`
+  bool titlecase = false;                    // config `titlecase`: blockquote titles too
   ExcerptOptions excerpt;
   // Finds a post by slug, then by title, for post_link/post_path; nullptr when there is none.
   std::function<const content::Document*(std::string_view)> find_post;

@@ -98,6 +98,7 @@ TEST_F(HelperTest, Dates) {
 
 TEST_F(HelperTest, TextHelpers) {
   EXPECT_EQ(render("{{ strip_html('<p>a <b>b</b></p>') }}"), "a b");
+  EXPECT_EQ(render("{{ titlecase('notes on the way: a summary') }}"), "Notes on the Way: A Summary");
   EXPECT_EQ(render("{{ truncate('Once upon a time in a world far far away') }}"), "Once upon a time in a world...");
   EXPECT_EQ(render("{{ truncate('Once upon a time in a world far far away', {length: 17, separator: ' '}) }}"), "Once upon a...");
   EXPECT_EQ(render("{{ truncate('And they found that many people were sleeping better.', {length: 25, omission: '... (continued)'}) }}"),

@@ -115,6 +115,21 @@ TEST_F(PostBody, Blockquote) {
   EXPECT_EQ(html("{% quote %}\n**bold**\n{% endquote %}\n"), "<blockquote><p><strong>bold</strong></p>\n</blockquote>\n");
 }
 
+// Hexo's `titlecase` option: post titles (unless the front matter says otherwise) and blockquote
+// titles; the title after an author stops at the next comma, as Hexo's /([^,]+),\s*([^,]+)/.
+TEST_F(PostBody, TitlecaseOption) {
+  EXPECT_EQ(load("_posts/a.md", "---\ntitle: \"the art of war: a summary\"\n---\n").title, "the art of war: a summary");
+  EXPECT_EQ(load("_posts/a.md", "---\ntitle: \"the art of war: a summary\"\n---\n", "titlecase: true\n").title,
+            "The Art of War: A Summary");
+  EXPECT_EQ(load("_posts/a.md", "---\ntitle: the art of war\ntitlecase: false\n---\n", "titlecase: true\n").title,
+            "the art of war");
+  std::string quote = render("{% blockquote David Levithan, wide awake in the city, again %}\nQ\n{% endblockquote %}\n",
+                             "", "titlecase: true\n").content;
+  EXPECT_NE(quote.find("<strong>David Levithan</strong><cite>Wide Awake in the City</cite>"), std::string::npos) << quote;
+  quote = render("{% blockquote David Levithan, wide awake, again %}\nQ\n{% endblockquote %}\n", "", "titlecase: false\n").content;
+  EXPECT_NE(quote.find("<cite>wide awake</cite>"), std::string::npos) << quote;
+}
+
 TEST_F(PostBody, PostLinkAndPath) {
   EXPECT_EQ(html("{% post_link hello-world %}\n"), "<a href=\"/2024/01/15/hello-world/\" title=\"Hello World\">Hello World</a>\n");
   EXPECT_EQ(html("{% post_link hello-world '自定义文字' %}\n"),
