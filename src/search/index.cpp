@@ -250,6 +250,10 @@ const std::shared_ptr<const std::string>& client_file() {
 
 }  // namespace
 
+std::string_view client_source() {
+  return detail::k_client_files.empty() ? std::string_view() : detail::k_client_files.front().bytes;
+}
+
 uint64_t document_key(const Document& d) {
   uint64_t h = 0x51ed2701u;
   auto add = [&](std::string_view s) {
