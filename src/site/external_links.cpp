@@ -3,24 +3,23 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/bytes.hpp"
+
 namespace haven::site {
 
 namespace {
 
 constexpr size_t npos = std::string_view::npos;
 
-// Position of `needle` in `hay` from `from`, or npos. memmem: std::string::find compares at every
-// occurrence of the needle's first byte, and '<' or 'h' are everywhere in HTML.
-size_t find_fast(std::string_view hay, std::string_view needle, size_t from) {
-  if (from > hay.size()) return npos;
-  const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
-  return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : npos;
-}
-
-void add_hits(std::string_view html, std::string_view needle, std::vector<size_t>& hits) {
-  for (size_t at = find_fast(html, needle, 0); at != npos; at = find_fast(html, needle, at + needle.size())) {
-    hits.push_back(at);
+// Positions of the absolute hrefs (`href="http…` or `href="//…`) in `html`, in order: one scan.
+std::vector<size_t> absolute_hrefs(std::string_view html) {
+  constexpr std::string_view needle = "href=\"";
+  std::vector<size_t> hits;
+  for (size_t at = base::find_bytes(html, needle); at != npos; at = base::find_bytes(html, needle, at + needle.size())) {
+    std::string_view url = html.substr(at + needle.size());
+    if (url.starts_with("http") || url.starts_with("//")) hits.push_back(at);
   }
+  return hits;
 }
 
 // The `<a ` tag around position `at`, as a tag scan from the start would have cut it: it starts
@@ -29,7 +28,7 @@ void add_hits(std::string_view html, std::string_view needle, std::vector<size_t
 std::pair<size_t, size_t> anchor_around(std::string_view html, size_t at) {
   const void* gt = ::memrchr(html.data(), '>', at);
   size_t from = gt ? static_cast<size_t>(static_cast<const char*>(gt) - html.data()) + 1 : 0;
-  size_t start = find_fast(html.substr(0, at), "<a ", from);
+  size_t start = base::find_bytes(html.substr(0, at), "<a ", from);
   if (start == npos) return {npos, npos};
   size_t end = html.find('>', at);
   if (end == npos) return {npos, npos};
@@ -69,11 +68,8 @@ std::string url_host(std::string_view url) {
 
 void mark_external_links(std::string& html, std::string_view own_host, const std::vector<std::string>& exclude) {
   // Only a tag holding an absolute href can need the attributes; its first href decides.
-  std::vector<size_t> hits;
-  add_hits(html, "href=\"http", hits);
-  add_hits(html, "href=\"//", hits);
+  std::vector<size_t> hits = absolute_hrefs(html);
   if (hits.empty()) return;
-  std::sort(hits.begin(), hits.end());
   std::string out;
   size_t copied = 0;    // html before this is in `out`
   size_t last_tag = npos;

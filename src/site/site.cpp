@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "assets/assets.hpp"
+#include "base/bytes.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
 #include "config/json.hpp"
@@ -123,17 +124,9 @@ void write_json(std::string& out, const Value& v) {
   }
 }
 
-// Position of `needle` in `hay` from `from`, or npos. memmem: std::string::find compares at every
-// occurrence of the needle's first byte, and '<' or 'a' are everywhere in HTML.
-size_t find_fast(std::string_view hay, std::string_view needle, size_t from = 0) {
-  if (from > hay.size()) return std::string_view::npos;
-  const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
-  return at ? static_cast<size_t>(static_cast<const char*>(at) - hay.data()) : std::string_view::npos;
-}
-
 // Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
 void inject_head(std::string& html, std::string_view snippet) {
-  auto pos = find_fast(html, "</head>");
+  auto pos = base::find_bytes(html, "</head>");
   if (pos != std::string::npos) html.insert(pos, snippet);
 }
 
@@ -382,8 +375,8 @@ struct PageRenderer {
       }
     }
     // a theme that links its feed itself does so in the head
-    std::string_view head_part = std::string_view(page).substr(0, find_fast(page, "</head>"));
-    if (has_feed && find_fast(head_part, "application/atom+xml") == std::string::npos) {
+    std::string_view head_part = std::string_view(page).substr(0, base::find_bytes(page, "</head>"));
+    if (has_feed && base::find_bytes(head_part, "application/atom+xml") == std::string::npos) {
       for (const auto& [path, mime] : feeds) {
         head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
                             text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "base/diagnostic.hpp"
+#include "base/bytes.hpp"
 #include "base/hash.hpp"
 #include "base/value.hpp"
 
@@ -94,4 +95,28 @@ TEST(Diagnostic, LocatesCodePointColumnsOnCjkLines) {
   EXPECT_EQ(loc.line, 2u);
   EXPECT_EQ(loc.column, 8u);
   EXPECT_EQ(loc.line_text, "标题: 依恋 x");
+}
+
+// find_bytes must agree with std::string_view::find everywhere: every start and end offset of a
+// page-like haystack around the 16-byte block boundaries, needles of 1 to 20 bytes, near misses.
+TEST(Bytes, FindBytesAgreesWithStringViewFind) {
+  std::string hay;
+  for (int i = 0; i < 12; ++i) hay += "<a href=\"/p/" + std::to_string(i) + "\">h\"ref=</a> 中文 href=\"http://x/\"";
+  const std::vector<std::string> needles = {"h", "\"", "hr", "href=\"", "href=\"http", "href=\"//", "</a>", "中文",
+                                            "<a href=\"/p/11\">", "href=\"http://x/\"", "absent", "h\"ref=", "zz",
+                                            std::string(20, 'x'), ""};
+  for (const auto& needle : needles) {
+    for (size_t len : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{40}, hay.size()}) {
+      std::string_view h = std::string_view(hay).substr(0, len);
+      for (size_t from = 0; from <= h.size() + 1; ++from) {
+        ASSERT_EQ(haven::base::find_bytes(h, needle, from), h.find(needle, from))
+            << "needle \"" << needle << "\" length " << len << " from " << from;
+      }
+    }
+  }
+  // every occurrence, walked as the external-link scan walks them
+  size_t count = 0;
+  for (size_t at = haven::base::find_bytes(hay, "href=\""); at != std::string_view::npos;
+       at = haven::base::find_bytes(hay, "href=\"", at + 6)) ++count;
+  EXPECT_EQ(count, 24u);
 }
