@@ -1151,7 +1151,7 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   if (from.size() == 1 && max_arg.is_undefined() && with.is_string() && string_of(with).size() == 1) {
     // `replace('-', '/')`: every byte mapped in one pass (no hit: the same bytes).
     char c = from[0], r = string_of(with)[0];
-    buf.resize_and_overwrite(in.s.size(), [&](char* d, size_t n) {
+    resize_and_overwrite(buf, in.s.size(), [&](char* d, size_t n) {
       for (size_t i = 0; i < n; ++i) d[i] = in.s[i] == c ? r : in.s[i];
       return n;
     });
@@ -1172,7 +1172,7 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
     // replace_into's count: replacements happen while count < max_count (-1: no limit).
     size_t limit = max_count == -1 ? in.s.size() : max_count > 0 ? static_cast<size_t>(std::ceil(std::min(max_count, 1e15))) : 0;
     hits = std::min(hits, limit);
-    buf.resize_and_overwrite(in.s.size() - hits + hits * rep.size(), [&](char* d, size_t n) {
+    resize_and_overwrite(buf, in.s.size() - hits + hits * rep.size(), [&](char* d, size_t n) {
       size_t left = hits;
       if (rep.size() == 1) { // byte for byte
         char r = rep[0];

@@ -207,7 +207,7 @@ template <class Map>
 bool append_ascii_mapped(std::string& out, std::string_view s, Map map) {
   size_t start = out.size();
   unsigned high = 0;
-  out.resize_and_overwrite(start + s.size(), [&](char* d, size_t n) {
+  resize_and_overwrite(out, start + s.size(), [&](char* d, size_t n) {
     for (size_t i = 0; i < s.size(); ++i) {
       auto c = static_cast<unsigned char>(s[i]);
       high |= c;
@@ -309,7 +309,7 @@ void append_escaped(std::string& out, std::string_view s) {
   // Worst case: every byte becomes a six-byte entity, plus slack for the 16-byte stores.
   size_t room = 6 * n + 16;
   if (out.capacity() - len < room) out.reserve(std::max(2 * out.capacity(), len + room)); // geometric growth
-  out.resize_and_overwrite(len + room, [&](char* d, size_t) {
+  resize_and_overwrite(out, len + room, [&](char* d, size_t) {
     char* w = d + len;
     const char* p = s.data();
 #if defined(__SSE2__)
@@ -384,7 +384,7 @@ void append_uri_component(std::string& out, std::string_view s) {
     return;
   }
   size_t start = out.size();
-  out.resize_and_overwrite(start + 3 * s.size(), [&](char* d, size_t) { // at most %XX per byte
+  resize_and_overwrite(out, start + 3 * s.size(), [&](char* d, size_t) { // at most %XX per byte
     char* w = d + start;
     for (char ch : s) {
       auto c = static_cast<unsigned char>(ch);
@@ -547,7 +547,7 @@ void append_js_number(std::string& out, double d) {
     uint32_t u = static_cast<uint32_t>(d);
     size_t n = 1;
     for (uint32_t t = u; t >= 10; t /= 10) ++n;
-    out.resize_and_overwrite(out.size() + n, [&](char* o, size_t len) { // digits written backwards
+    resize_and_overwrite(out, out.size() + n, [&](char* o, size_t len) { // digits written backwards
       char* w = o + len;
       do {
         *--w = static_cast<char>('0' + u % 10);

@@ -60,6 +60,15 @@ inline std::string_view string_of(const base::Value& v) {
   return p ? std::string_view(*static_cast<const std::string*>(p)) : std::string_view();
 }
 
+// std::string::resize_and_overwrite(n, op) as C++23 specifies it: `op(data, n)` with the `n`
+// asked for. GCC 12's libstdc++ passes the grown capacity instead whenever it reallocates (its
+// _M_create rounds `n` up in place), so an `op` that fills or returns its second argument wrote
+// past the text and kept uninitialised bytes; every caller goes through here.
+template <class Op>
+inline void resize_and_overwrite(std::string& s, size_t n, Op op) {
+  s.resize_and_overwrite(n, [&](char* data, size_t) { return op(data, n); });
+}
+
 // v.as_object() likewise; `v` must be an object.
 inline const base::Object& object_of(const base::Value& v) {
   const void* p = v.identity();
@@ -74,7 +83,7 @@ inline void append_text(std::string& out, std::string_view s) {
     out.append(s);
     return;
   }
-  out.resize_and_overwrite(len + n, [&](char* d, size_t) {
+  resize_and_overwrite(out, len + n, [&](char* d, size_t) {
     char* w = d + len;
     const char* p = s.data();
     auto copy = [&]<size_t k>() { // the first and the last k bytes, k <= n <= 2k
@@ -124,7 +133,7 @@ inline void append_escaped(std::string& out, const std::string& s) {
   if (n < 16 && s.capacity() >= 15 && out.capacity() - len >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
     if ((escapable_mask(v) & ((1u << n) - 1)) == 0) {
-      out.resize_and_overwrite(len + 16, [&](char* d, size_t) {
+      resize_and_overwrite(out, len + 16, [&](char* d, size_t) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(d + len), v);
         return len + n;
       });

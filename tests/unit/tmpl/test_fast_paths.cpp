@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 
 #include "base/value.hpp"
 #include "tmpl/engine.hpp"
@@ -131,4 +132,25 @@ TEST(FastPaths, NestedRendersInsideChainsUseTheirOwnScratch) {
 TEST(FastPaths, MacroOutputInPlaceMatchesItsValue) {
   EXPECT_EQ(render("{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m('&') }}|{{ m('&') | upper }}|{% set v = m(1) %}{{ v }}"),
             "<&amp;>|&lt;&amp;AMP;&gt;|<1>"); // upper's result is a plain string again
+}
+
+// GCC 12's std::string::resize_and_overwrite hands its operation the grown capacity, not the
+// size asked for, when it reallocates: filters writing into a fresh scratch string and numbers
+// printed into a full page printed uninitialised bytes (tmpl/util.hpp resize_and_overwrite).
+// A new thread has fresh scratch strings, so each write below reallocates.
+TEST(FastPaths, WritesThatGrowAStringKeepExactlyTheirBytes) {
+  std::string out;
+  std::thread([&] {
+    out = render("{{ 'abcdefghij-klmnopqrst' | replace('-', '/') }}|{{ 'ABCDEFGHIJKLMNOPQRSTU' | lower }}|"
+                 "{{ 'a-b-c-d-e-f-g-h-i-j-k' | replace('-', '--') }}|{{ s | replace('x', 'y') }}",
+                 obj({{"s", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}));
+  }).join();
+  EXPECT_EQ(out, "abcdefghij/klmnopqrst|abcdefghijklmnopqrstu|a--b--c--d--e--f--g--h--i--j--k|"
+                 "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+  // a number printed when the output is full: 15 bytes fill the short-string buffer
+  for (size_t fill : {size_t{15}, size_t{30}, size_t{31}, size_t{60}}) {
+    std::string text(fill, 'x');
+    EXPECT_EQ(render("{{ t }}{{ n }}|{{ m }}", obj({{"t", Value(text)}, {"n", Value(42.0)}, {"m", Value(123456789.0)}})),
+              text + "42|123456789");
+  }
 }
