@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "base/bytes.hpp"
 #include "markdown/math.hpp"
 #include "text/html.hpp"
 #include "text/slug.hpp"
@@ -101,12 +103,34 @@ void replace_with(cmark_node* old_node, cmark_node* new_node) {
   cmark_node_free(old_node);
 }
 
+// Every `from` in `s` replaced by `to`, in one pass that copies `s` only when `from` occurs.
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
+  size_t pos = base::find_bytes(s, from);
+  if (pos == std::string::npos) return;
+  std::string out;
+  out.reserve(s.size());
+  size_t copied = 0;
+  for (; pos != std::string::npos; pos = base::find_bytes(s, from, copied)) {
+    out.append(s, copied, pos - copied);
+    out += to;
+    copied = pos + from.size();
   }
+  out.append(s, copied);
+  s = std::move(out);
+}
+
+// Whether text::escape_html and cmark's HTML renderer print `s` alike: unchanged, because it has
+// none of the characters either escapes. Such text nodes are left to the renderer.
+bool needs_no_escaping(const char* s) {
+  static constexpr auto k_escaped = [] {
+    std::array<bool, 256> t{};
+    for (char c : std::string_view("&<>\"'`/=")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  for (; *s != 0; ++s) {
+    if (k_escaped[static_cast<unsigned char>(*s)]) return false;
+  }
+  return true;
 }
 
 // Inline code and code spans: marked's escape plus Hexo's brace escaping.
@@ -235,9 +259,11 @@ private:
   }
 
   void rewrite_text(cmark_node* node) {
+    const char* raw = cmark_node_get_literal(node);
+    if (needs_no_escaping(raw ? raw : "")) return;  // most text: no new node
     cmark_node* parent = cmark_node_parent(node);
     bool autolink = parent && cmark_node_get_type(parent) == CMARK_NODE_LINK && is_autolink(parent);
-    std::string value = literal(node);
+    std::string value = raw ? raw : "";
     // marked escapes autolink text with its own escape; other text goes through escapeHTML.
     std::string html = autolink ? text::escape_html_min(value) : text::escape_html(value);
     replace_with(node, make_raw(CMARK_NODE_HTML_INLINE, html));
