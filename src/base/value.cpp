@@ -176,10 +176,26 @@ std::string format_iso_utc(double epoch_ms) {
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[96];  // sized for any int fields, so the compiler can prove no truncation
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
+  int year = tm.tm_year + 1900;
+  if (year < 0 || year > 9999) {  // outside the fixed-width form: printf pads what it can
+    char buf[96];  // sized for any int fields, so the compiler can prove no truncation
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    return buf;
+  }
+  // "YYYY-MM-DDTHH:mm:ss.sssZ" written digit by digit: called for every date a page shows
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, tm.tm_mon + 1, 2);
+  put(8, tm.tm_mday, 2);
+  put(11, tm.tm_hour, 2);
+  put(14, tm.tm_min, 2);
+  put(17, tm.tm_sec, 2);
+  put(20, ms, 3);
+  return out;
 }
 
 std::string Value::to_string() const {

@@ -476,7 +476,8 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   // is reused for the rest of the build: a sidebar shared by every page is rendered once.
   struct PartialCache {
     std::mutex mutex;
-    std::unordered_map<std::string, std::pair<std::string, bool>> entries;  // key → (html, read site)
+    // key → (html, read site); the html is shared by every page that shows it, not copied
+    std::unordered_map<std::string, std::pair<std::shared_ptr<const std::string>, bool>> entries;
   };
   auto cache = std::make_shared<PartialCache>();  // one per theme load, i.e. per build
   fn("partial", [cache](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
@@ -490,7 +491,7 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
       std::lock_guard lock(cache->mutex);
       if (auto it = cache->entries.find(key); it != cache->entries.end()) {
         if (it->second.second) note_site_read();  // the cached html still shows site-wide lists
-        return html(it->second.first);
+        return Value(it->second.first, true);
       }
     }
     base::Object context;
@@ -510,8 +511,10 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
     if (read_site) note_site_read();
     if (!out) return std::unexpected(out.error());
     if (!key.empty()) {
+      auto shared = std::make_shared<const std::string>(std::move(*out));
       std::lock_guard lock(cache->mutex);
-      cache->entries.try_emplace(key, *out, read_site);
+      cache->entries.try_emplace(key, shared, read_site);
+      return Value(std::move(shared), true);
     }
     return html(std::move(*out));
   });

@@ -4,7 +4,9 @@
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -626,10 +628,19 @@ const MomentLocale& find_locale(std::string_view name) {
   return k_en;
 }
 
+// `n` in decimal, zero-padded to `width` digits (a minus sign before them), as moment's zeroFill.
 std::string pad(int64_t n, int width) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  if (static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<size_t>(width) - digits.size(), '0');
-  return n < 0 ? "-" + digits : digits;
+  char digits[24];
+  uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  char* end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+  size_t count = static_cast<size_t>(end - digits);
+  std::string out;
+  size_t zeros = static_cast<size_t>(std::max(width, 0)) > count ? static_cast<size_t>(width) - count : 0;
+  out.reserve(zeros + count + 1);
+  if (n < 0) out += '-';
+  out.append(zeros, '0');
+  out.append(digits, count);
+  return out;
 }
 
 int days_in_year(int y) { return is_leap(y) ? 366 : 365; }
@@ -667,6 +678,7 @@ size_t bracket_end(std::string_view f, size_t open) {
 
 // Expands localized tokens (LT, LTS, L…llll) outside [brackets], like moment's expandFormat.
 std::string expand_long_formats(std::string_view format, const MomentLocale& loc) {
+  if (format.find_first_of("Ll") == std::string_view::npos) return std::string(format);  // nothing to expand
   std::string out;
   size_t i = 0;
   static constexpr std::array<std::string_view, 10> k_names = {"LT", "LTS", "L", "LL", "LLL", "LLLL",

@@ -132,6 +132,19 @@ std::string collapse_slashes(std::string_view s) {
   return out;
 }
 
+// Whether encode_url(collapse_slashes(s)) is `s` itself: a path from the root ('/', so no
+// scheme) without a doubled slash, without '%' (nothing to decode) and with only characters
+// encodeURI keeps.
+bool is_plain_path(std::string_view s) {
+  if (s.empty() || s.front() != '/') return false;
+  char previous = 0;
+  for (char c : s) {
+    if (!k_uri_keep[static_cast<unsigned char>(c)] || (c == '/' && previous == '/')) return false;
+    previous = c;
+  }
+  return true;
+}
+
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   return starts_with_ci(s.substr(s.size() - suffix.size()), suffix);
@@ -199,8 +212,11 @@ std::string url_for(std::string_view path, const UrlOptions& o) {
     return std::string(path);
   }
   if (!scheme_of(path).empty()) return std::string(path);  // mailto:, data:… resolve elsewhere
-  std::string joined = collapse_slashes(o.root + std::string(path));
-  return pretty_urls(encode_url(joined), o);
+  std::string joined;
+  joined.reserve(o.root.size() + path.size());
+  joined.append(o.root).append(path);
+  if (is_plain_path(joined)) return pretty_urls(std::move(joined), o);  // most calls: nothing to encode
+  return pretty_urls(encode_url(collapse_slashes(joined)), o);
 }
 
 std::string full_url_for(std::string_view path, const UrlOptions& o) {

@@ -616,8 +616,10 @@ base::Result<std::string> CallContext::render(std::string_view name, const Value
   frame.top_level = true;
   frame.compile_root = true;
   std::string out;
+  out.reserve(std::max(t->last_output_size.load(std::memory_order_relaxed), t->source.size() * 2));
   try {
     m_exec.render_root(*t, ctx, &frame, out);
+    t->last_output_size.store(out.size(), std::memory_order_relaxed);
   } catch (RenderError& e) {
     --m_exec.include_depth;
     m_exec.current = saved;

@@ -120,3 +120,13 @@ TEST(Bytes, FindBytesAgreesWithStringViewFind) {
        at = haven::base::find_bytes(hay, "href=\"", at + 6)) ++count;
   EXPECT_EQ(count, 24u);
 }
+
+// JavaScript's Date.prototype.toISOString for the dates themes print (date_xml, sitemaps, feeds).
+TEST(Value, FormatIsoUtcMatchesToIsoString) {
+  EXPECT_EQ(format_iso_utc(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso_utc(1762489329123.0), "2025-11-07T04:22:09.123Z");
+  EXPECT_EQ(format_iso_utc(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso_utc(-30610224000000.0), "1000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso_utc(-59011459200000.0), "0100-01-01T00:00:00.000Z");  // padded to four digits
+  EXPECT_EQ(format_iso_utc(253402300799999.0), "9999-12-31T23:59:59.999Z");
+}

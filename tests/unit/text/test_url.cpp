@@ -60,6 +60,13 @@ TEST(Url, UrlFor) {
   EXPECT_EQ(url_for("https://hexo.io/", o), "https://hexo.io/");
   EXPECT_EQ(url_for("mailto:a@b.c", o), "mailto:a@b.c");
   EXPECT_EQ(url_for("", o), "/");
+  // paths that look plain but are not: each goes through encoding (url_for skips it for plain ones)
+  EXPECT_EQ(url_for("a b/", o), "/a%20b/");
+  EXPECT_EQ(url_for("a%20b/", o), "/a%20b/");
+  EXPECT_EQ(url_for("100%/", o), "/100%25/");
+  EXPECT_EQ(url_for("a\\b", o), "/a%5Cb");
+  EXPECT_EQ(url_for("x/?q=1&r=2#f", o), "/x/?q=1&r=2#f");
+  EXPECT_EQ(url_for("posts/31466/", o), "/posts/31466/");
   o.root = "/blog/";
   EXPECT_EQ(url_for("/css/style.css", o), "/blog/css/style.css");
   EXPECT_EQ(url_for("a//b", o), "/blog/a/b");
