@@ -29,7 +29,7 @@ size_t find_bytes(std::string_view hay, std::string_view needle, size_t from) {
           _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(at_first, first), _mm_cmpeq_epi8(at_last, last))));
       while (mask != 0) {
         unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-        if (std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
+        if (n == 2 || std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
         mask &= mask - 1;
       }
     }

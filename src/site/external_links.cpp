@@ -11,13 +11,19 @@ namespace {
 
 constexpr size_t npos = std::string_view::npos;
 
-// Positions of the absolute hrefs (`href="http…` or `href="//…`) in `html`, in order: one scan.
+// Positions of the `href="` that start an absolute href (`href="http://`, `href="https://` or
+// `href="//`) in `html`, in order. The scan looks for "//", rare in a page but for such URLs,
+// instead of `href="`, which every link of every page has.
 std::vector<size_t> absolute_hrefs(std::string_view html) {
-  constexpr std::string_view needle = "href=\"";
   std::vector<size_t> hits;
-  for (size_t at = base::find_bytes(html, needle); at != npos; at = base::find_bytes(html, needle, at + needle.size())) {
-    std::string_view url = html.substr(at + needle.size());
-    if (url.starts_with("http") || url.starts_with("//")) hits.push_back(at);
+  for (size_t at = base::find_bytes(html, "//"); at != npos; at = base::find_bytes(html, "//", at + 1)) {
+    std::string_view before = html.substr(0, at);
+    for (std::string_view opening : {"href=\"", "href=\"http:", "href=\"https:"}) {
+      if (before.ends_with(opening)) {
+        hits.push_back(at - opening.size());
+        break;
+      }
+    }
   }
   return hits;
 }

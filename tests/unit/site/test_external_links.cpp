@@ -50,6 +50,16 @@ TEST(ExternalLinks, TagBoundariesAsAnAnchorScanCutsThem) {
   EXPECT_EQ(marked(unclosed), unclosed);
 }
 
+// The scan finds absolute hrefs by their "//": slashes elsewhere (scripts, text, paths, a URL's
+// own path) must neither hide a link nor mark one.
+TEST(ExternalLinks, DoubleSlashesOutsideHrefs) {
+  EXPECT_EQ(marked(R"(<script>// x</script><p>a // b ///</p><a href="http://a.org//y///">a</a><a href="/p//q">q</a>)"),
+            R"(<script>// x</script><p>a // b ///</p><a target="_blank" rel="noopener" href="http://a.org//y///">a</a>)"
+            R"(<a href="/p//q">q</a>)");
+  std::string no_host = R"(<a href="///a.org/">a</a><a href="https:/a.org/">b</a><a href="httpx://a.org/">c</a>)";
+  EXPECT_EQ(marked(no_host), no_host);
+}
+
 TEST(ExternalLinks, HostOfUrl) {
   EXPECT_EQ(url_host("https://a.org:8080/x"), "a.org:8080");
   EXPECT_EQ(url_host("//cdn.org?q"), "cdn.org");
