@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -738,7 +739,43 @@ std::string_view next_format_token(std::string_view rest) {
 
 } // namespace
 
+namespace {
+std::string format_moment_uncached(double utc_ms, std::string_view format, std::string_view zone, std::string_view locale);
+} // namespace
+
 std::string format_moment(double utc_ms, std::string_view format, std::string_view zone, std::string_view locale) {
+  // Themes print the same dates on many pages (a post's date on every list it is on), so results
+  // are kept per thread, keyed by all four inputs (the zone resolved: TZ may change).
+  const std::string_view given_zone = zone;
+  std::string local;
+  if (zone.empty()) zone = local = local_zone();
+  char key[256];
+  const size_t key_size = sizeof utc_ms + format.size() + zone.size() + locale.size() + 3;
+  if (key_size > sizeof key) return format_moment_uncached(utc_ms, format, given_zone, locale);
+  char* w = key;
+  std::memcpy(w, &utc_ms, sizeof utc_ms);
+  w += sizeof utc_ms;
+  for (std::string_view part : {format, zone, locale}) {
+    std::memcpy(w, part.data(), part.size());
+    w += part.size();
+    *w++ = '\0';
+  }
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  constexpr size_t k_max_entries = size_t{1} << 16;  // ~10 MB per thread at most, then started over
+  thread_local std::unordered_map<std::string, std::string, Hash, std::equal_to<>> memo;
+  std::string_view k(key, key_size);
+  if (auto it = memo.find(k); it != memo.end()) return it->second;
+  std::string result = format_moment_uncached(utc_ms, format, given_zone, locale);
+  if (memo.size() >= k_max_entries) memo.clear();
+  memo.emplace(std::string(k), result);
+  return result;
+}
+
+namespace {
+std::string format_moment_uncached(double utc_ms, std::string_view format, std::string_view zone, std::string_view locale) {
   if (!std::isfinite(utc_ms)) return "Invalid date";
   const MomentLocale& loc = find_locale(locale);
   const icu::TimeZone* tz = find_zone(zone);
@@ -851,6 +888,7 @@ std::string format_moment(double utc_ms, std::string_view format, std::string_vi
   }
   return out;
 }
+} // namespace
 
 std::string format_rfc1123(double utc_ms) {
   if (!std::isfinite(utc_ms)) return "Invalid Date";
