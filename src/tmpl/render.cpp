@@ -619,7 +619,15 @@ private:
 
 const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::atomic<uint32_t>& hint) {
   const auto& entries = o.entries();
-  if (entries.size() > 16) return o.find(key); // hashed: no scan, no hint
+  if (entries.size() > 16) { // hashed: no scan; the hint still learns where the key sits
+    const Value* v = o.find(key);
+    if (v) {
+      auto at = (reinterpret_cast<const char*>(v) - reinterpret_cast<const char*>(&entries[0].second)) /
+                static_cast<std::ptrdiff_t>(sizeof entries[0]);
+      hint.store(static_cast<uint32_t>(at), std::memory_order_relaxed);
+    }
+    return v;
+  }
   for (uint32_t i = 0; i < entries.size(); ++i) {
     if (same_name(entries[i].first, key)) {
       hint.store(i, std::memory_order_relaxed);
