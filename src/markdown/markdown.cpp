@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "base/bytes.hpp"
+#include "markdown/arena.hpp"
 #include "markdown/math.hpp"
 #include "text/html.hpp"
 #include "text/slug.hpp"
@@ -82,18 +83,15 @@ cmark_node* finish_parser(cmark_parser* parser) {
 struct ParserDeleter {
   void operator()(cmark_parser* p) const { cmark_parser_free(p); }
 };
-struct NodeDeleter {
-  void operator()(cmark_node* n) const { cmark_node_free(n); }
-};
 
-std::string take_cmark_string(char* s) {
-  std::string out = s ? s : "";
-  std::free(s);
-  return out;
+// cmark's HTML of `node`, rendered into the document's arena and copied out.
+std::string render_html(cmark_node* node, int options, cmark_llist* extensions) {
+  const char* html = cmark_render_html_with_mem(node, options, extensions, detail::ArenaScope::mem());
+  return html ? html : "";
 }
 
 cmark_node* make_raw(cmark_node_type type, const std::string& html) {
-  cmark_node* node = cmark_node_new(type);
+  cmark_node* node = cmark_node_new_with_mem(type, detail::ArenaScope::mem());
   cmark_node_set_literal(node, html.c_str());
   return node;
 }
@@ -317,7 +315,7 @@ private:
   void rewrite_heading(cmark_node* node) {
     int level = cmark_node_get_heading_level(node);
     std::string tag = "h" + std::to_string(level);
-    std::string rendered = take_cmark_string(cmark_render_html(node, CMARK_OPT_UNSAFE, m_extensions));
+    std::string rendered = render_html(node, CMARK_OPT_UNSAFE, m_extensions);
     // Inner HTML: strip "<hN>" and "</hN>\n".
     std::string inner;
     size_t open_end = rendered.find('>');
@@ -358,7 +356,7 @@ private:
     cmark_node* parent = cmark_node_parent(node);
     cmark_node* grand = parent ? cmark_node_parent(parent) : nullptr;
     if (grand && cmark_node_get_type(grand) == CMARK_NODE_LIST && cmark_node_get_list_tight(grand)) return;
-    std::string rendered = take_cmark_string(cmark_render_html(node, CMARK_OPT_UNSAFE, m_extensions));
+    std::string rendered = render_html(node, CMARK_OPT_UNSAFE, m_extensions);
     if (rendered.find("<br>:") == std::string::npos) return;
     if (!rendered.starts_with("<p>") || !rendered.ends_with("</p>\n")) return;
     std::string inner = rendered.substr(3, rendered.size() - 8);
@@ -387,12 +385,13 @@ private:
 
 Rendered render(std::string_view markdown, const Options& options) {
   ensure_extensions_registered();
+  detail::ArenaScope arena;  // first: everything cmark allocates below lives until it goes
   int flags = CMARK_OPT_UNSAFE;
   if (!options.commonmark) {
     if (options.smartypants) flags |= CMARK_OPT_SMART;
     if (options.footnotes) flags |= CMARK_OPT_FOOTNOTES;
   }
-  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new(flags));
+  std::unique_ptr<cmark_parser, ParserDeleter> parser(cmark_parser_new_with_mem(flags, detail::ArenaScope::mem()));
   if (!options.commonmark) {
     for (const char* name : k_gfm_extensions) {
       if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
@@ -407,19 +406,20 @@ Rendered render(std::string_view markdown, const Options& options) {
     markdown = protected_source;
   }
   cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  std::unique_ptr<cmark_node, NodeDeleter> document;
-  document.reset(finish_parser(parser.get()));
+  // the tree is all in the arena (the parser's nodes, and make_raw's): it goes with the arena,
+  // without a walk to free each node
+  cmark_node* document = finish_parser(parser.get());
   cmark_llist* extensions = cmark_parser_get_syntax_extensions(parser.get());
 
   Rendered result;
   if (options.commonmark) {
-    result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
+    result.html = render_html(document, flags, extensions);
     return result;
   }
   bool heading_marker = markdown.find(k_heading_end) == std::string_view::npos;
   Renderer renderer(options, heading_marker, formulas);
-  renderer.rewrite(document.get(), extensions);
-  result.html = take_cmark_string(cmark_render_html(document.get(), flags, extensions));
+  renderer.rewrite(document, extensions);
+  result.html = render_html(document, flags, extensions);
   result.headings = renderer.take_headings();
   result.has_mermaid = renderer.has_mermaid();
 
