@@ -206,6 +206,12 @@ struct OutputWriter::Impl {
 
   // Makes the folders of `path` (relative) in the staging tree.
   base::Result<void> make_parents(const std::string& path) {
+    size_t last = path.rfind('/');
+    if (last == std::string::npos) return {};
+    {  // a known parent folder has known ancestors too (they are made first): one lookup for most files
+      std::lock_guard lock(mutex);
+      if (dirs.count(path.substr(0, last))) return {};
+    }
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
       std::string dir(path, 0, slash);
       {

@@ -704,14 +704,20 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   SiteValues values = build_site_values(site, th.config);
   phase("theme");
 
-  // Fingerprints of what pages can show, for deciding what to render again (see Prints).
+  // Fingerprints of what pages can show, for deciding what to render again (see Prints). A
+  // one-shot build renders everything and has no next build: it needs them only for the search
+  // index's keys.
+  const search::Options so = search::parse_options(site.config.get("haven_search"));
+  const bool fingerprinted = !m_options.one_shot || so.enable;
   auto prints = std::make_unique<Prints>();
   prints->resize(site.docs.size());
-  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
-    prints->compute(i, site.docs[i], site.body(i), values.documents[i]);
-  });
+  if (fingerprinted) {
+    tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
+      prints->compute(i, site.docs[i], site.body(i), values.documents[i]);
+    });
+  }
   const std::vector<uint64_t>& doc_full = prints->full;
-  const uint64_t site_lists = site_lists_hash(site, *prints);
+  const uint64_t site_lists = fingerprinted ? site_lists_hash(site, *prints) : 0;
 
   phase("fingerprints");
 
@@ -742,7 +748,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       errors.push_back(base::error(fmt::format("no layout for {} (tried: {})", jobs[i].origin, names), jobs[i].origin));
       return;
     }
-    signatures[i] = prints->signature(jobs[i], layouts[i]);
+    if (fingerprinted) signatures[i] = prints->signature(jobs[i], layouts[i]);
     const PageRecord* record = nullptr;
     if (prev) {
       auto it = prev->pages.find(job_files[i]);
@@ -856,7 +862,6 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
   }
   phase("collect");
-  search::Options so = search::parse_options(site.config.get("haven_search"));
   if (m_options.one_shot && so.enable) {
     // the pages are rendered: their template values and jobs are not needed any more, and the
     // search index below is the build's other big consumer of memory (at 100,000 posts the
