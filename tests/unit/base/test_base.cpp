@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include "base/diagnostic.hpp"
 #include "base/bytes.hpp"
 #include "base/hash.hpp"
@@ -129,4 +132,16 @@ TEST(Value, FormatIsoUtcMatchesToIsoString) {
   EXPECT_EQ(format_iso_utc(-30610224000000.0), "1000-01-01T00:00:00.000Z");
   EXPECT_EQ(format_iso_utc(-59011459200000.0), "0100-01-01T00:00:00.000Z");  // padded to four digits
   EXPECT_EQ(format_iso_utc(253402300799999.0), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso_utc(951782400000.0), "2000-02-29T00:00:00.000Z");   // a 400-year leap day
+  EXPECT_EQ(format_iso_utc(4107542399999.0), "2100-02-28T23:59:59.999Z");  // no leap day in 2100
+  EXPECT_EQ(format_iso_utc(-62135596800000.0), "0001-01-01T00:00:00.000Z");
+  // every day of 1969-2030 agrees with gmtime_r (what this replaced)
+  for (int64_t day = -365; day < 22000; ++day) {
+    std::time_t t = static_cast<std::time_t>(day * 86400 + 45296);  // 12:34:56
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT12:34:56.789Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    ASSERT_EQ(format_iso_utc(static_cast<double>(t) * 1000 + 789), expected) << day;
+  }
 }
