@@ -172,14 +172,18 @@ std::string strip_html(std::string_view s) {
     buffer_is_bang_dash = false;
     last1 = last2 = 0;
   };
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     switch (state) {
       case State::Text:
         if (c == '<') {
           state = State::Tag;
           push(c);
-        } else {
-          out += c;
+        } else {  // the text up to the next '<', copied at once
+          size_t next = s.find('<', i);
+          if (next == std::string_view::npos) next = s.size();
+          out.append(s.data() + i, next - i);
+          i = next - 1;
         }
         break;
       case State::Tag:

@@ -145,6 +145,9 @@ std::string to_nfc(std::string_view s) {
 bool is_cjk(char32_t c) {
   if (c < 0x1100) return false;  // nothing below the Hangul Jamo block qualifies
   if (c == 0x30FC || c == 0xFF70) return true;  // ー (script Common) lengthens a kana syllable
+  // the CJK Unified Ideographs and Hangul Syllables blocks are all Han / Hangul letters (the unit
+  // test checks this against ICU): most CJK text is answered without ICU
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3)) return true;
   UErrorCode status = U_ZERO_ERROR;
   UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
   if (U_FAILURE(status)) return false;

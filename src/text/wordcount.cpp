@@ -172,28 +172,29 @@ TextStats count_text_uncached(std::string_view html) {
     if (U_FAILURE(status)) b.reset();
     return b;
   }();
-  std::string run;  // a stretch of non-CJK text, segmented when it ends
+  // a stretch of non-CJK text, segmented when it ends: always a contiguous part of `text`
+  size_t run_start = 0, run_end = 0;
   auto flush = [&] {
-    if (run.empty()) return;
+    if (run_end == run_start) return;
     if (words) {
-      icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+          icu::StringPiece(text.data() + run_start, static_cast<int32_t>(run_end - run_start)));
       words->setText(u);
       words->first();
       while (words->next() != icu::BreakIterator::DONE) {
         if (words->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++stats.words;
       }
     }
-    run.clear();
   };
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t start = pos;
     char32_t c = decode_utf8(text, pos);
     if (is_cjk(c)) {
       flush();
+      run_start = run_end = pos;
       ++stats.cjk_chars;
     } else {
-      run.append(text, start, pos - start);
+      run_end = pos;
     }
   }
   flush();

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "text/utf8.hpp"
 
@@ -78,6 +80,14 @@ TEST(Utf8, IsCjk) {
   }
   for (char32_t c : {U'a', U'é', U'。', U'、', U'：', U'Ａ', U'「', U'１', U'🚀', U'\u2E80'}) {
     EXPECT_FALSE(is_cjk(c)) << static_cast<uint32_t>(c);
+  }
+  // is_cjk answers these blocks without ICU: every code point in them must be a Han or Hangul
+  // letter for the ICU this build links
+  for (char32_t c = 0x4E00; c <= 0xD7A3; c = c == 0x9FFF ? 0xAC00 : c + 1) {
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
+    ASSERT_TRUE(U_SUCCESS(status) && (script == USCRIPT_HAN || script == USCRIPT_HANGUL)) << static_cast<uint32_t>(c);
+    ASSERT_NE(U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_NL_MASK), 0u) << static_cast<uint32_t>(c);
   }
 }
 
