@@ -8,7 +8,7 @@ namespace haven::search {
 
 std::string gzip(std::string_view data) {
   z_stream z{};
-  // windowBits 15 + 16: gzip wrapper; memLevel 9: best ratio (the output is written once, read often)
+  // windowBits 15 + 16: gzip wrapper (no name, mtime 0); level 6, memLevel 8: zlib's defaults
   if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("zlib init failed");
   std::string out(deflateBound(&z, data.size()) + 32, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));

@@ -6,7 +6,7 @@
 
 namespace haven::search {
 
-// `data` compressed as a gzip member at level 9. Same input, same bytes.
+// `data` compressed as a gzip member at level 6. Same input, same bytes.
 std::string gzip(std::string_view data);
 
 // Inflates a gzip member (tests); throws std::runtime_error on corrupt input.

@@ -4,8 +4,12 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <vector>
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unistr.h>
 
 #include "base/hash.hpp"
@@ -161,30 +165,119 @@ TextStats count_text(std::string_view html) {
   return stats;
 }
 
-namespace {
+namespace detail {
 
-TextStats count_text_uncached(std::string_view html) {
-  std::string text = unescape_html(strip_html(html));
-  TextStats stats;
+size_t count_words_icu(std::string_view text) {
   thread_local std::unique_ptr<icu::BreakIterator> words = [] {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::BreakIterator> b(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
     if (U_FAILURE(status)) b.reset();
     return b;
   }();
+  if (!words || text.empty()) return 0;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  words->setText(u);
+  words->first();
+  size_t count = 0;
+  while (words->next() != icu::BreakIterator::DONE) {
+    if (words->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++count;
+  }
+  return count;
+}
+
+namespace {
+
+// UAX #29 word-break classes of the characters count_words_simple handles.
+enum class Wb : uint8_t { Other, Letter, Numeric, MidNum, MidNumLet, SingleQuote, Unhandled };
+
+Wb word_break_class(char32_t c) {
+  if (c < 0x80) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return Wb::Letter;
+    if (c >= '0' && c <= '9') return Wb::Numeric;
+    switch (c) {
+      case '.': return Wb::MidNumLet;
+      case '\'': return Wb::SingleQuote;
+      case ',': case ';': return Wb::MidNum;
+      case ':': case '@': case '_': return Wb::Unhandled;  // ICU tailors these; '_' joins words (ExtendNumLet)
+      default: return Wb::Other;                 // spaces, line breaks, other punctuation and symbols
+    }
+  }
+  // only characters of no particular script (CJK and general punctuation, spaces): a script's
+  // own marks may join its words (Tai Tham, Thai: ICU segments them by dictionary)
+  UErrorCode status = U_ZERO_ERROR;
+  if (uscript_getScript(static_cast<UChar32>(c), &status) != USCRIPT_COMMON || U_FAILURE(status)) return Wb::Unhandled;
+  switch (u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_WORD_BREAK)) {
+    case U_WB_MIDNUM: return Wb::MidNum;
+    case U_WB_MIDNUMLET: return Wb::MidNumLet;
+    case U_WB_OTHER:
+    case U_WB_WSEGSPACE:
+      switch (u_charType(static_cast<UChar32>(c))) {  // punctuation and spaces: never part of a word
+        case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
+        case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION: case U_OTHER_PUNCTUATION:
+        case U_SPACE_SEPARATOR:
+          return Wb::Other;
+        default: return Wb::Unhandled;
+      }
+    default: return Wb::Unhandled;  // letters of other scripts, marks, symbols, emoji, format characters
+  }
+}
+
+} // namespace
+
+std::optional<size_t> count_words_simple(std::string_view text) {
+  std::vector<Wb> classes;
+  classes.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    Wb c = word_break_class(decode_utf8(text, pos));
+    if (c == Wb::Unhandled) return std::nullopt;
+    classes.push_back(c);
+  }
+  auto is_alnum = [](Wb c) { return c == Wb::Letter || c == Wb::Numeric; };
+  size_t words = 0;
+  for (size_t i = 0; i < classes.size();) {
+    if (!is_alnum(classes[i])) {
+      ++i;
+      continue;
+    }
+    ++words;  // a segment of letters and digits (WB5, WB8–WB10) ...
+    size_t j = i + 1;
+    while (j < classes.size()) {
+      if (is_alnum(classes[j])) {
+        ++j;
+        continue;
+      }
+      // ... through a middle character between two letters (WB6, WB7) or two digits (WB11, WB12)
+      if (j + 1 < classes.size()) {
+        Wb before = classes[j - 1], mid = classes[j], after = classes[j + 1];
+        bool letters = before == Wb::Letter && after == Wb::Letter && (mid == Wb::MidNumLet || mid == Wb::SingleQuote);
+        bool digits = before == Wb::Numeric && after == Wb::Numeric &&
+                      (mid == Wb::MidNum || mid == Wb::MidNumLet || mid == Wb::SingleQuote);
+        if (letters || digits) {
+          j += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    i = j;
+  }
+  return words;
+}
+
+} // namespace detail
+
+namespace {
+
+TextStats count_text_uncached(std::string_view html) {
+  std::string text = unescape_html(strip_html(html));
+  TextStats stats;
   // a stretch of non-CJK text, segmented when it ends: always a contiguous part of `text`
   size_t run_start = 0, run_end = 0;
   auto flush = [&] {
     if (run_end == run_start) return;
-    if (words) {
-      icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-          icu::StringPiece(text.data() + run_start, static_cast<int32_t>(run_end - run_start)));
-      words->setText(u);
-      words->first();
-      while (words->next() != icu::BreakIterator::DONE) {
-        if (words->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++stats.words;
-      }
-    }
+    std::string_view run(text.data() + run_start, run_end - run_start);
+    std::optional<size_t> simple = detail::count_words_simple(run);
+    stats.words += simple ? *simple : detail::count_words_icu(run);
   };
   size_t pos = 0;
   while (pos < text.size()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,5 +54,15 @@ constexpr double k_words_per_minute = 230;
 // round(cjk_chars / cjk_per_minute + words / words_per_minute), at least 1.
 size_t reading_minutes(const TextStats& stats, double cjk_per_minute = k_cjk_chars_per_minute,
                        double words_per_minute = k_words_per_minute);
+
+namespace detail {
+// The words (ICU word-boundary segments with letters or numbers) in `text`, without CJK: ICU's
+// root word break iterator, and the same count by the rules of UAX #29 for the text most runs
+// between CJK characters are (ASCII words, numbers and punctuation, CJK and general punctuation),
+// nullopt for anything else (other letters, symbols, '_', ':'). count_text uses the second where
+// it answers; the unit test compares the two.
+size_t count_words_icu(std::string_view text);
+std::optional<size_t> count_words_simple(std::string_view text);
+} // namespace detail
 
 } // namespace haven::text

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
+#include <random>
 #include <sstream>
 
+#include "text/utf8.hpp"
 #include "text/wordcount.hpp"
 
 namespace haven::text {
@@ -106,6 +109,47 @@ TEST(Wordcount, ReadingMinutes) {
   EXPECT_EQ(reading_minutes({450, 345}), 3u);     // 1.5 + 1.5: CJK per character, words per word
   EXPECT_EQ(reading_minutes({600, 0}, 200, 100), 3u);
   EXPECT_EQ(reading_minutes(count_text("<p>依恋 is a deep bond</p>")), 1u);
+}
+
+// count_text counts most runs between CJK characters without ICU's break iterator: wherever the
+// simple count answers it must be ICU's, on random mixes of the characters it handles and of
+// characters it must refuse.
+TEST(Wordcount, SimpleCountAgreesWithIcuOnRandomText) {
+  const std::vector<std::string> alphabet = {
+      "a", "b", "Z", "x", "0", "7", " ", " ", "\n", "\t", ".", ",", ";", "'", "\"", "!", "?", "-", "(", ")", "/",
+      ":", "_", "#", "$", "%", "&", "*", "+", "=", "@", "[", "\\", "^", "`", "{", "|", "~", "<", ">",
+      "’", "‘", "“", "”", "，", "。", "、", "：", "；", "！", "？", "（", "）", "《", "》", "·", "．", "﹐",
+      "—", "…", "\u00A0", "\u3000", "é", "Ω", "ж", "ß", "🚀", "\u0301", "١", "·"};
+  std::mt19937 rng(42);
+  size_t answered = 0;
+  for (int n = 0; n < 30000; ++n) {
+    std::string text;
+    size_t length = rng() % 24;
+    for (size_t k = 0; k < length; ++k) text += alphabet[rng() % alphabet.size()];
+    std::optional<size_t> simple = detail::count_words_simple(text);
+    if (!simple) continue;
+    ++answered;
+    ASSERT_EQ(*simple, detail::count_words_icu(text)) << "\"" << text << "\"";
+  }
+  EXPECT_GT(answered, 3000u);  // the comparison really ran
+}
+
+// Every BMP character the simple count accepts, between letters, between digits and alone.
+TEST(Wordcount, SimpleCountAgreesWithIcuForEveryAcceptedCharacter) {
+  size_t accepted = 0;
+  for (char32_t c = 0x21; c <= 0xFFFD; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string x;
+    append_utf8(x, c);
+    for (const std::string& text : {"a" + x + "b", "1" + x + "2", x, "a " + x, "a" + x, x + "a", "1" + x, x + "1",
+                                    "a1" + x + "2b", "it" + x + "s 3" + x + "14"}) {
+      std::optional<size_t> simple = detail::count_words_simple(text);
+      if (!simple) continue;
+      ++accepted;
+      ASSERT_EQ(*simple, detail::count_words_icu(text)) << "U+" << std::hex << static_cast<uint32_t>(c) << " in \"" << text << "\"";
+    }
+  }
+  EXPECT_GT(accepted, 4000u);  // ASCII and Common-script punctuation in every context
 }
 
 } // namespace
