@@ -98,9 +98,11 @@ std::string unescape_html(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
-    if (c != '&') {
-      out += c;
-      ++i;
+    if (c != '&') {  // the text up to the next '&', copied at once
+      size_t next = s.find('&', i);
+      if (next == std::string_view::npos) next = s.size();
+      out.append(s.data() + i, next - i);
+      i = next;
       continue;
     }
     size_t semi = s.find(';', i + 1);

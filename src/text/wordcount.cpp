@@ -225,8 +225,8 @@ Wb word_break_class(char32_t c) {
 } // namespace
 
 std::optional<size_t> count_words_simple(std::string_view text) {
-  std::vector<Wb> classes;
-  classes.reserve(text.size());
+  thread_local std::vector<Wb> classes;  // reused: count_text calls this once per run of text
+  classes.clear();
   for (size_t pos = 0; pos < text.size();) {
     Wb c = word_break_class(decode_utf8(text, pos));
     if (c == Wb::Unhandled) return std::nullopt;
