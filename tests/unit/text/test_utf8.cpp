@@ -24,6 +24,11 @@ TEST(Utf8, FindInvalid) {
       {"ok\xE4\xBD", 2},              // truncated 3-byte sequence
       {"\xF5\x80\x80\x80", 0},        // F5 never starts a sequence
       {"\xEF\xBF\xBD", std::nullopt}, // U+FFFD itself is valid
+      // past the eight-bytes-at-a-time ASCII scan
+      {"0123456789abcdef\x80", 16},
+      {"0123456\x80" "89abcdef", 7},
+      {"01234567\xE4\xBD\xA0" "89abcdefghij\xFF", 23},
+      {"01234567\xE4\xBD\xA0" "89abcdefghijklmnop", std::nullopt},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(find_invalid_utf8(c.input), c.expected) << c.input;
