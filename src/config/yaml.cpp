@@ -441,7 +441,96 @@ Value resolve_plain_scalar(std::string_view s) {
   return Value(std::string(s));
 }
 
+namespace {
+
+// A plain scalar the simple parser takes as it is: what YAML would read as one plain scalar on
+// one line, with no indicator, comment or trailing space that could make it anything else.
+bool is_simple_plain(std::string_view v) {
+  if (v.empty() || v.back() == ' ' || v.back() == ':') return false;
+  if (std::string_view("-?:,[]{}#&*!|>'\"%@` ").find(v.front()) != std::string_view::npos) return false;
+  if (v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos) return false;
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;  // tabs, controls
+  }
+  return true;
+}
+
+bool is_simple_key(std::string_view k) {
+  if (k.empty() || !((k[0] >= 'A' && k[0] <= 'Z') || (k[0] >= 'a' && k[0] <= 'z') || k[0] == '_')) return false;
+  for (char c : k) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return resolve_plain_scalar(k).is_string();  // not null/true/false and the like
+}
+
+} // namespace
+
+namespace detail {
+
+std::optional<Value> parse_simple_yaml(std::string_view text) {
+  if (text.empty() || text.find_first_of("#\t\r") != std::string_view::npos) return std::nullopt;
+  // characters YAML may read as line breaks or byte-order marks: left to libfyaml
+  for (std::string_view special : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xEF\xBB\xBF"}) {
+    if (text.find(special) != std::string_view::npos) return std::nullopt;
+  }
+  base::Object out;
+  std::string pending_key;  // a `key:` with nothing after it: a sequence (or null) follows
+  base::Array items;
+  int item_indent = -1;
+  auto finish_pending = [&] {
+    if (pending_key.empty()) return;
+    out.set(std::move(pending_key), item_indent < 0 ? Value::null() : Value(std::move(items)));
+    pending_key.clear();
+    items = base::Array();
+    item_indent = -1;
+  };
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string_view::npos) continue;  // blank
+    std::string_view rest = line.substr(indent);
+    if (rest.starts_with("- ")) {  // an item of the pending key's sequence, all at one indent
+      if (pending_key.empty() || (item_indent >= 0 && static_cast<size_t>(item_indent) != indent)) return std::nullopt;
+      std::string_view value = rest.substr(2);
+      if (!is_simple_plain(value)) return std::nullopt;
+      item_indent = static_cast<int>(indent);
+      items.push_back(resolve_plain_scalar(value));
+      continue;
+    }
+    if (indent != 0) return std::nullopt;  // continuation lines, nested mappings
+    finish_pending();
+    size_t colon = rest.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string_view key = rest.substr(0, colon);
+    if (!is_simple_key(key) || out.contains(key)) return std::nullopt;  // duplicates: libfyaml reports them
+    std::string_view after = rest.substr(colon + 1);
+    if (after.empty()) {
+      pending_key = std::string(key);
+      continue;
+    }
+    if (after.front() != ' ') return std::nullopt;
+    std::string_view value = after.substr(1);
+    if (!is_simple_plain(value)) return std::nullopt;
+    out.set(std::string(key), resolve_plain_scalar(value));
+  }
+  finish_pending();
+  if (out.size() == 0) return std::nullopt;
+  return Value(std::move(out));
+}
+
+} // namespace detail
+
 base::Result<Value> parse_yaml(const YamlSource& src) {
+  if (auto simple = detail::parse_simple_yaml(src.text)) return std::move(*simple);
+  return detail::parse_yaml_fully(src);
+}
+
+base::Result<Value> detail::parse_yaml_fully(const YamlSource& src) {
   fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = nullptr;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "base/diagnostic.hpp"
@@ -25,6 +26,16 @@ struct YamlSource {
 // (code points) in *file* coordinates, and the file line as line_text. An empty stream gives Undefined
 // (js-yaml's `load` returns undefined).
 base::Result<base::Value> parse_yaml(const YamlSource& source);
+
+namespace detail {
+// The common front matter without libfyaml: a mapping of plain keys to plain scalars or to
+// block sequences of plain scalars (`key: value`, `key:` then `  - item` lines), the result
+// parse_yaml gives it. nullopt for anything else (quotes, flow collections, nesting, comments,
+// anchors, tags, multi-line scalars, duplicate keys…), which parse_yaml then hands to libfyaml.
+std::optional<base::Value> parse_simple_yaml(std::string_view text);
+// parse_yaml without that shortcut (tests compare the two).
+base::Result<base::Value> parse_yaml_fully(const YamlSource& source);
+} // namespace detail
 
 // js-yaml's implicit typing of one plain (unquoted, untagged) scalar, e.g. "0x1F" → 31, "~" → null,
 // "2024-07-01" → Date; anything else stays a string.

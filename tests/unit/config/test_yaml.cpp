@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "config/yaml.hpp"
 
@@ -266,3 +269,108 @@ TEST(Yaml, DeepNestingIsRejected) {
 }
 
 } // namespace
+
+namespace {
+
+// Deep equality of two loaded values (Value's own == compares arrays and objects by identity).
+bool same_value(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.is_array()) {
+    const auto& x = a.as_array();
+    const auto& y = b.as_array();
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (!same_value(x[i], y[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_object()) {
+    const auto& x = a.as_object().entries();
+    const auto& y = b.as_object().entries();
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (x[i].first != y[i].first || !same_value(x[i].second, y[i].second)) return false;
+    }
+    return true;
+  }
+  if (a.is_number() && std::isnan(a.as_number())) return std::isnan(b.as_number());
+  return a == b;
+}
+
+// The simple front-matter parser must give what libfyaml gives wherever it answers.
+void expect_simple_agrees(std::string_view text, bool expect_simple) {
+  std::optional<Value> simple = haven::config::detail::parse_simple_yaml(text);
+  EXPECT_EQ(simple.has_value(), expect_simple) << text;
+  if (!simple) return;
+  YamlSource src;
+  src.text = text;
+  src.path = "test.yml";
+  auto full = haven::config::detail::parse_yaml_fully(src);
+  ASSERT_TRUE(full.has_value()) << text;
+  EXPECT_TRUE(same_value(*simple, *full)) << text;
+}
+
+} // namespace
+
+TEST(Yaml, SimpleFrontMatterParserAgreesWithLibfyaml) {
+  // taken by the simple parser
+  for (std::string_view text : {
+           "title: Notes on building 0\nabbrlink: 10000\ndate: 2015-01-01 07:35:53\ntags:\n  - tag-175\n  - 标签96\n"
+           "  - tag-1\ncategories:\n  - 分类8\n  - 分类8 子类 B\n",
+           "title: 依恋\ndate: 2025-11-07 12:22:09\nupdated: 2025-11-08\n",
+           "a: 1\nb: 0x1F\nc: 1.5e3\nd: .inf\ne: ~\nf: null\ng: True\nh: yes\ni: off\nj: 1_000\n",
+           "empty:\nnext: 2\n", "list:\n- a\n- b\nafter: x\n", "url: http://a.org/x?y=1&z=2\ntime: 07:35:53\n",
+           "x: a, b [c] {d} e'f\"g\n", "n: 010\no: 0o17\np: +12\nq: 1e\nr: 2001-12-14t21:59:43.10-05:00\n",
+           "s: 一二三 四\nt: ...\nu: a:b:c\n", "v:\n\n  - 1\n\n  - 2\n", "w: 12:30\nz: 190:20:30\n"}) {
+    expect_simple_agrees(text, true);
+  }
+  // left to libfyaml (each is valid YAML the simple parser does not read)
+  for (std::string_view text : {
+           "title: 'quoted'\n", "title: \"quoted\"\n", "tags: [a, b]\n", "a: b # comment\n", "# c\na: 1\n",
+           "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  block\n", "a: >\n  folded\n", "a:\n  b: 1\n",
+           "a: x\n  continued\n", "a:\n  - [p, q]\n", "a:\n  - b: 1\n", "a:\n  - x\n    - y\n", "? a\n: b\n",
+           "a: 1\na: 2\n", "<<: {a: 1}\n", "---\na: 1\n", "a: 1\n---\nb: 2\n", "1: x\n", "null: x\n", "a:b\n",
+           "a: -1\n", "a: x \n", "a:\t1\n", "a: @x\n", "a: %x\n", "a: `x\n", "a: x:\n", "a: ?x\n", "a:\n  - \n",
+           "a: x\u2028y\n", "", "   \n"}) {
+    expect_simple_agrees(text, false);
+  }
+}
+
+// Random documents of simple-looking lines built from tricky plain scalars (numbers, dates, times,
+// special floats, near-keywords): wherever the simple parser answers, libfyaml answers the same.
+TEST(Yaml, SimpleFrontMatterParserAgreesOnRandomDocuments) {
+  const std::vector<std::string> keys = {"title", "date", "tags", "b-c", "d_e", "Title", "x1", "updated", "abbrlink"};
+  const std::vector<std::string> values = {
+      "1", "-1", "0x1G", "0x1f", "1.", ".5", "+.inf", "-.Inf", ".NaN", "2015-01-01", "2015-1-1", "2015-01-01 7:35:53",
+      "2015-01-01T07:35:53Z", "2015-01-01 07:35:53 +8", "2015-01-01 07:35:53.5 -05:30", "12:30:45", "1:20", "190:20:30",
+      "0b101", "0o8", "08", "0.1e+3", "1e3", "1_0", "TRUE", "tRue", "Null", "NULL", "nULL", "~", "~x", "a~", "x:y",
+      "a b", "é", "中文 字", "a,b", "a]b", "=", "<<", "..", "...", "a.", "0", "-0", "+0", "00", "1__2", "0x_1", "3.14.15",
+      "yes", "No", "on", "OFF", "y", "n", "http://x.y/z?q#f", "a#b", "a #b", "-x", "x -", "a: b", "'a'", "[a]", "{a}",
+      "*a", "&a", "!a", "|", ">", "%a", "@a", "`a", "a:", " a", "a ", ""};
+  std::mt19937 rng(7);
+  size_t answered = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string doc;
+    int lines = 1 + static_cast<int>(rng() % 6);
+    for (int l = 0; l < lines; ++l) {
+      const std::string& key = keys[rng() % keys.size()];
+      if (rng() % 3 == 0) {
+        doc += key + ":\n";
+        std::string indent(rng() % 2 ? 2 : 0, ' ');
+        for (int k = static_cast<int>(rng() % 3); k > 0; --k) doc += indent + "- " + values[rng() % values.size()] + "\n";
+      } else {
+        doc += key + ": " + values[rng() % values.size()] + "\n";
+      }
+    }
+    std::optional<Value> simple = haven::config::detail::parse_simple_yaml(doc);
+    if (!simple) continue;
+    ++answered;
+    YamlSource src;
+    src.text = doc;
+    src.path = "test.yml";
+    auto full = haven::config::detail::parse_yaml_fully(src);
+    ASSERT_TRUE(full.has_value()) << doc;
+    ASSERT_TRUE(same_value(*simple, *full)) << doc;
+  }
+  EXPECT_GT(answered, 2000u);
+}
