@@ -530,7 +530,36 @@ base::Result<Value> parse_yaml(const YamlSource& src) {
   return detail::parse_yaml_fully(src);
 }
 
+namespace {
+
+// The line (0-based) of the first directive (`%…` line before the document's content) that is
+// not printable ASCII, or -1. libfyaml 0.8 loops forever on such a directive (found by fuzzing:
+// "%\x10\x01env]" and the like); YAML's own directives (%YAML, %TAG) are plain ASCII.
+int first_unreadable_directive(std::string_view text) {
+  int line0 = 0;
+  for (size_t start = 0; start < text.size(); ++line0) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(' ') == std::string_view::npos || line.starts_with('#')) continue;
+    if (!line.starts_with('%')) return -1;  // the content starts: no directives after it
+    for (char c : line) {
+      if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || static_cast<unsigned char>(c) > 0x7E) return line0;
+    }
+  }
+  return -1;
+}
+
+} // namespace
+
 base::Result<Value> detail::parse_yaml_fully(const YamlSource& src) {
+  if (int line0 = first_unreadable_directive(src.text); line0 >= 0) {
+    base::Diagnostic d;
+    d.message = "invalid YAML directive (a line starting with % before the content)";
+    d.where = detail::file_location(src.path, src.text, src.file_text, src.line_offset, line0, 0);
+    return std::unexpected(std::move(d));
+  }
   fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = nullptr;

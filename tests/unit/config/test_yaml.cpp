@@ -374,3 +374,19 @@ TEST(Yaml, SimpleFrontMatterParserAgreesOnRandomDocuments) {
   }
   EXPECT_GT(answered, 2000u);
 }
+
+// libfyaml loops forever on a directive line that is not printable ASCII (found by fuzzing the
+// front matter): such a line is an error before libfyaml sees it; real directives still parse.
+TEST(Yaml, UnreadableDirectivesAreErrorsNotHangs) {
+  for (std::string_view text : {std::string_view("%\x10\x01" "env]lE:\xa0\n"), std::string_view("%\xff<\ntitle: x\n"),
+                                std::string_view("# c\n%--\x1a\xa0\na: 1\n")}) {
+    auto r = load(text);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("directive"), std::string::npos) << r.error().message;
+  }
+  auto r = load("%\xff<\ntitle: x\n");
+  EXPECT_EQ(r.error().where.line, 1u);
+  auto ok = load("%YAML 1.2\n---\na: 1\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->get("a").as_number(), 1);
+}
