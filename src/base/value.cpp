@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
+
+#include "base/calendar.hpp"
 
 namespace haven::base {
 
@@ -173,28 +174,18 @@ std::string format_iso_utc(double epoch_ms) {
   auto ms_total = static_cast<int64_t>(std::floor(epoch_ms));
   int64_t secs = ms_total >= 0 ? ms_total / 1000 : -((-ms_total + 999) / 1000);
   int ms = static_cast<int>(ms_total - secs * 1000);
-  // the UTC calendar date by arithmetic (days since 1970 to year/month/day in the proleptic
-  // Gregorian calendar), not gmtime_r, which takes glibc's time-zone lock on every call
+  // the UTC date by arithmetic, not gmtime_r, which takes glibc's time-zone lock on every call
   int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
   int64_t second_of_day = secs - days * 86400;
-  days += 719468;  // from 0000-03-01, so that leap days end each 400/100/4-year cycle
-  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  int64_t day_of_era = days - era * 146097;
-  int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  int day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
-  int month = static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
-  int64_t year64 = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  int year = 0, month = 0, day = 0;
+  civil_from_days(days, year, month, day);
   int hour = static_cast<int>(second_of_day / 3600), minute = static_cast<int>(second_of_day / 60 % 60),
       second = static_cast<int>(second_of_day % 60);
-  if (year64 < 0 || year64 > 9999) {  // outside the fixed-width form: printf pads what it can
+  if (year < 0 || year > 9999) {  // outside the fixed-width form: printf pads what it can
     char buf[96];  // sized for any int fields, so the compiler can prove no truncation
-    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", static_cast<long long>(year64), month, day,
-                  hour, minute, second, ms);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day, hour, minute, second, ms);
     return buf;
   }
-  int year = static_cast<int>(year64);
   // "YYYY-MM-DDTHH:mm:ss.sssZ" written digit by digit: called for every date a page shows
   std::string out = "0000-00-00T00:00:00.000Z";
   auto put = [&out](size_t at, int value, int width) {
