@@ -124,12 +124,6 @@ void write_json(std::string& out, const Value& v) {
   }
 }
 
-// Inserts `snippet` before the first `</head>`, or leaves the html unchanged.
-void inject_head(std::string& html, std::string_view snippet) {
-  auto pos = base::find_bytes(html, "</head>");
-  if (pos != std::string::npos) html.insert(pos, snippet);
-}
-
 // Incremental hashing of page inputs.
 struct Hasher {
   uint64_t h = 0x9e3779b97f4a7c15ull;
@@ -375,14 +369,15 @@ struct PageRenderer {
       }
     }
     // a theme that links its feed itself does so in the head
-    std::string_view head_part = std::string_view(page).substr(0, base::find_bytes(page, "</head>"));
+    const size_t head_end = base::find_bytes(page, "</head>");
+    std::string_view head_part = std::string_view(page).substr(0, head_end);
     if (has_feed && base::find_bytes(head_part, "application/atom+xml") == std::string::npos) {
       for (const auto& [path, mime] : feeds) {
         head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
                             text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
       }
     }
-    inject_head(page, head);
+    if (head_end != std::string::npos) page.insert(head_end, head);  // no </head>: nothing added
     if (external_links) mark_external_links(page, own_host, excluded_hosts);
     return page;
   }
