@@ -8,8 +8,6 @@
 
 #include <dlfcn.h>
 
-#include <array>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -115,20 +113,6 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   }
   out.append(s, copied);
   s = std::move(out);
-}
-
-// Whether text::escape_html and cmark's HTML renderer print `s` alike: unchanged, because it has
-// none of the characters either escapes. Such text nodes are left to the renderer.
-bool needs_no_escaping(const char* s) {
-  static constexpr auto k_escaped = [] {
-    std::array<bool, 256> t{};
-    for (char c : std::string_view("&<>\"'`/=")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-  }();
-  for (; *s != 0; ++s) {
-    if (k_escaped[static_cast<unsigned char>(*s)]) return false;
-  }
-  return true;
 }
 
 // Inline code and code spans: marked's escape plus Hexo's brace escaping.
@@ -258,7 +242,8 @@ private:
 
   void rewrite_text(cmark_node* node) {
     const char* raw = cmark_node_get_literal(node);
-    if (needs_no_escaping(raw ? raw : "")) return;  // most text: no new node
+    // text escape_html leaves alone, cmark's renderer (which escapes fewer characters) prints alike
+    if (!text::escape_html_changes(raw ? raw : "")) return;  // most text: no new node
     cmark_node* parent = cmark_node_parent(node);
     bool autolink = parent && cmark_node_get_type(parent) == CMARK_NODE_LINK && is_autolink(parent);
     std::string value = raw ? raw : "";

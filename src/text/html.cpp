@@ -73,6 +73,18 @@ std::string escape_html_min(std::string_view s) {
   return out;
 }
 
+bool escape_html_changes(std::string_view s) {
+  static constexpr auto k_escaped = [] {
+    std::array<bool, 256> t{};
+    for (char c : std::string_view("&<>\"'`/=")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+  }();
+  for (char c : s) {
+    if (k_escaped[static_cast<unsigned char>(c)]) return true;
+  }
+  return false;
+}
+
 std::string escape_html(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);

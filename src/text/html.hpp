@@ -9,6 +9,10 @@ namespace haven::text {
 // hexo-util escapeHTML: & < > " ' ` / = become &amp; &lt; &gt; &quot; &#39; &#96; &#x2F; &#x3D;.
 std::string escape_html(std::string_view s);
 
+// Whether escape_html(s) changes `s`, i.e. `s` holds one of & < > " ' ` / = (escape_html_min's
+// characters are among them).
+bool escape_html_changes(std::string_view s);
+
 // Nunjucks/markup escape: & " ' < > become &amp; &quot; &#39; &lt; &gt;.
 std::string escape_html_min(std::string_view s);
 
