@@ -602,6 +602,16 @@ const Engine& CallContext::engine() const { return m_exec.engine; }
 
 bool CallContext::autoescape() const { return m_exec.impl.options.autoescape; }
 
+namespace {
+// An output string with room for what `t` rendered last time (the renderers store that size):
+// pages of one layout are about the same size, so the string seldom grows.
+std::string sized_output(const Template& t) {
+  std::string out;
+  out.reserve(std::max(t.last_output_size.load(std::memory_order_relaxed), t.source.size() * 2));
+  return out;
+}
+} // namespace
+
 base::Result<std::string> CallContext::render(std::string_view name, const Value& context) const {
   const Template* t = m_exec.impl.find(name);
   if (!t) return std::unexpected(base::error(fmt::format("template not found: {}", name)));
@@ -615,8 +625,7 @@ base::Result<std::string> CallContext::render(std::string_view name, const Value
   Frame frame;
   frame.top_level = true;
   frame.compile_root = true;
-  std::string out;
-  out.reserve(std::max(t->last_output_size.load(std::memory_order_relaxed), t->source.size() * 2));
+  std::string out = sized_output(*t);
   try {
     m_exec.render_root(*t, ctx, &frame, out);
     t->last_output_size.store(out.size(), std::memory_order_relaxed);
@@ -759,8 +768,7 @@ base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, co
   Frame frame;
   frame.top_level = true;
   frame.compile_root = true;
-  std::string out;
-  out.reserve(std::max(t.last_output_size.load(std::memory_order_relaxed), t.source.size() * 2));
+  std::string out = sized_output(t);
   try {
     exec.render_root(t, ctx, &frame, out);
     t.last_output_size.store(out.size(), std::memory_order_relaxed);
