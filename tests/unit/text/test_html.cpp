@@ -11,6 +11,14 @@ TEST(Html, EscapeHexoUtil) {
   EXPECT_EQ(escape_html(""), "");
 }
 
+// escape_html_changes says exactly whether escape_html would change the text.
+TEST(Html, EscapeHtmlChanges) {
+  for (std::string_view s : {"", "plain text 依恋", "a & b", "<p>", "x > y", "\"q\"", "it's", "`c`", "a/b", "k=v",
+                             "50% off!", "tab\there"}) {
+    EXPECT_EQ(escape_html_changes(s), escape_html(s) != s) << s;
+  }
+}
+
 TEST(Html, EscapeMin) {
   EXPECT_EQ(escape_html_min("& \" ' < > / = `"), "&amp; &quot; &#39; &lt; &gt; / = `");
   EXPECT_EQ(escape_html_min("no specials"), "no specials");
