@@ -70,18 +70,6 @@ bool fold_diacritic(char32_t c, std::string& out) {
   return true;
 }
 
-// JavaScript's \s: ASCII whitespace, NBSP, U+1680, U+2000–U+200A, line/paragraph separators,
-// U+202F, U+205F, U+3000 and the BOM.
-bool is_js_space(char32_t c) {
-  switch (c) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0: case 0x1680:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
-}
-
 bool is_slug_punct(char32_t c) {
   if (c >= 0x80) return false;
   switch (static_cast<char>(c)) {

@@ -13,13 +13,6 @@ bool starts_word(char32_t c) {
          (c >= 0xC0 && c <= 0xFF);
 }
 
-// JavaScript's \s (the package runs its regular expressions in JavaScript).
-bool is_js_space(char32_t c) {
-  return c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ' ' || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
 bool is_small_word(std::string_view word) {
   static constexpr std::array<std::string_view, 23> k_small = {
       "a",  "an", "and", "as",  "at",  "but", "by", "en", "for", "if",  "in", "nor",

@@ -150,6 +150,16 @@ std::string to_nfc(std::string_view s) {
   return out;
 }
 
+bool is_js_space(char32_t c) {
+  switch (c) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
 bool is_cjk(char32_t c) {
   if (c < 0x1100) return false;  // nothing below the Hangul Jamo block qualifies
   if (c == 0x30FC || c == 0xFF70) return true;  // ー (script Common) lengthens a kana syllable

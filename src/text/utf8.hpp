@@ -35,4 +35,8 @@ std::string to_nfc(std::string_view s);
 // full-width forms (：，Ａ) and symbols are not letters and return false.
 bool is_cjk(char32_t c);
 
+// JavaScript's \s (and String.prototype.trim's whitespace): ASCII whitespace, NBSP, U+1680,
+// U+2000–U+200A, line and paragraph separators, U+202F, U+205F, U+3000 and the BOM.
+bool is_js_space(char32_t c);
+
 } // namespace haven::text

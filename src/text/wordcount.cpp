@@ -70,16 +70,6 @@ HexoCounts hexo_counts(std::string_view html) {
   return counts;
 }
 
-bool is_js_whitespace(char32_t c) {
-  switch (c) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0xA0: case 0x1680:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
-}
-
 std::string js_number(double d) { return base::format_number(d); }
 
 } // namespace
@@ -107,7 +97,7 @@ size_t symbols_count(std::string_view html) {
   size_t pos = 0;
   while (pos < text.size()) {
     char32_t c = decode_utf8(text, pos);
-    if (is_js_whitespace(c)) continue;
+    if (is_js_space(c)) continue;
     units += c > 0xFFFF ? 2 : 1;  // JavaScript string length counts UTF-16 code units
   }
   return units;

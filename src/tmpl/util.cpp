@@ -126,15 +126,6 @@ std::vector<std::string> utf8_chars(std::string_view s) {
   return out;
 }
 
-bool is_js_space(char32_t cp) {
-  switch (cp) {
-  case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
-  case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-  case 0xFEFF: return true;
-  default: return cp >= 0x2000 && cp <= 0x200A;
-  }
-}
-
 std::string_view js_trim_start(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

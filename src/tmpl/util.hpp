@@ -13,6 +13,7 @@
 #endif
 
 #include "base/value.hpp"
+#include "text/utf8.hpp"
 
 namespace haven::tmpl::detail {
 
@@ -27,8 +28,7 @@ size_t utf8_offset(std::string_view s, size_t index);
 std::string_view utf8_substr(std::string_view s, size_t start, size_t end);
 std::vector<std::string> utf8_chars(std::string_view s);
 
-// JavaScript's \s: ASCII whitespace, NBSP, BOM and the Unicode space separators.
-bool is_js_space(char32_t cp);
+using text::is_js_space;  // JavaScript's \s (text/utf8.hpp)
 std::string_view js_trim_start(std::string_view s);
 std::string_view js_trim_end(std::string_view s);
 std::string_view js_trim(std::string_view s);
