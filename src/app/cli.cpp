@@ -106,7 +106,10 @@ std::optional<site::BuildReport> run_build(site::BuildOptions options, bool metr
               s.files_total, s.posts, s.pages, s.pages_rendered, result->output_dir.string().c_str(), s.ms,
               s.files_written, s.files_unchanged, s.files_removed);
   if (metrics) {
-    for (const auto& p : s.phases) std::printf("  %-12s %8.1f ms\n", p.name.c_str(), p.ms);
+    std::printf("  %-12s %8s    %8s   %s\n", "phase", "wall", "CPU", "cores busy");
+    for (const auto& p : s.phases) {
+      std::printf("  %-12s %8.1f ms %8.1f ms %5.2f\n", p.name.c_str(), p.ms, p.cpu_ms, p.ms > 0 ? p.cpu_ms / p.ms : 0.0);
+    }
     std::printf("  counts: %zu posts, %zu pages, %zu bodies rendered, %zu pages rendered, %zu files (%.1f MB): "
                 "%zu written, %zu unchanged, %zu removed\n",
                 s.posts, s.pages, s.bodies_rendered, s.pages_rendered, s.files_total,

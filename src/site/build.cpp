@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "base/clock.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
 #include "config/config.hpp"
@@ -105,6 +106,7 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
 
 std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const BuildOptions& options) {
   auto start = Clock::now();
+  double cpu_start = base::process_cpu_ms();
   // Nothing changed since the last build, and its output is still there as written: keep it.
   OutputManifest manifest;
   auto cfg = config::load_site_config(options.site_dir, options.config_files);
@@ -133,7 +135,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
       report.stats.files_unchanged = previous->files.size();
       for (const auto& [path, e] : previous->files) report.stats.bytes_total += e.size;
       report.stats.ms = since_ms(start);
-      report.stats.phases.push_back({"unchanged", report.stats.ms});
+      report.stats.phases.push_back({"unchanged", report.stats.ms, base::process_cpu_ms() - cpu_start});
       return report;
     }
     if (previous) manifest.files = std::move(previous->files);
@@ -157,6 +159,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   auto report = site.build();
   if (!report) return report;
   auto write_start = Clock::now();
+  double write_cpu_start = base::process_cpu_ms();
   if (cfg && !fingerprinted) manifest.inputs = input_fingerprint(options, *cfg, out_dir, report->loaded_files);
   manifest.valid_until_ms = report->valid_until_ms;
   manifest.posts = report->stats.posts;
@@ -168,7 +171,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   report->stats.files_written = committed->written;
   report->stats.files_unchanged = committed->unchanged;
   report->stats.files_removed = committed->removed;
-  report->stats.phases.push_back({"write", since_ms(write_start)});
+  report->stats.phases.push_back({"write", since_ms(write_start), base::process_cpu_ms() - write_cpu_start});
   report->stats.ms = since_ms(start);
   if (options.exit_after_build) (void)site_owner.release();  // see BuildOptions::exit_after_build
   return report;

@@ -40,7 +40,8 @@ struct BuildOptions {
 
 struct PhaseTime {
   std::string name;
-  double ms = 0;
+  double ms = 0;      // wall time
+  double cpu_ms = 0;  // CPU time of the whole process (user + system, all threads) in that time
 };
 
 struct BuildStats {

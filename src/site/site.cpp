@@ -15,6 +15,7 @@
 
 #include "assets/assets.hpp"
 #include "base/bytes.hpp"
+#include "base/clock.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
 #include "config/json.hpp"
@@ -55,8 +56,10 @@ class PhaseClock {
 public:
   PhaseClock(BuildReport& report, const BuildOptions& options) : m_report(report), m_options(options) {}
   void operator()(std::string_view name) {
-    m_report.stats.phases.push_back({std::string(name), since_ms(m_start)});
+    double cpu = base::process_cpu_ms();
+    m_report.stats.phases.push_back({std::string(name), since_ms(m_start), cpu - m_cpu_start});
     m_start = Clock::now();
+    m_cpu_start = cpu;
     if (m_options.on_phase) m_options.on_phase(name);
   }
 
@@ -64,6 +67,7 @@ private:
   BuildReport& m_report;
   const BuildOptions& m_options;
   Clock::time_point m_start = Clock::now();
+  double m_cpu_start = base::process_cpu_ms();
 };
 
 void sort_diagnostics(Errors& errors) {

@@ -69,6 +69,30 @@ TEST(Cli, BuildsTheExampleBlogWithTheSeedPostAtItsAbbrlink) {
   fs::remove_all(out);
 }
 
+TEST(Cli, MetricsListEveryPhaseWithWallAndCpuTimeAndTheCounts) {
+  fs::path site = temp_dir("metrics");
+  write(site / "_config.yml", "title: t\n");
+  write(site / "source/_posts/a.md", "---\ntitle: 一\n---\n正文\n");
+  write(site / "source/_posts/b.md", "---\ntitle: two\n---\nbody\n");
+  auto r = run("build " + site.string() + " --metrics");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("phase"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cores busy"), std::string::npos) << r.out;
+  for (const char* phase : {"config", "discover", "load", "markdown", "render", "write"}) {
+    // "  NAME   12.3 ms   45.6 ms  1.23": the phase, its wall time, its CPU time and the ratio
+    size_t at = r.out.find(std::string("\n  ") + phase + " ");
+    ASSERT_NE(at, std::string::npos) << phase << "\n" << r.out;
+    std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    double wall = -1, cpu = -1, busy = -1;
+    char name[32];
+    ASSERT_EQ(std::sscanf(line.c_str(), " %31s %lf ms %lf ms %lf", name, &wall, &cpu, &busy), 4) << line;
+    EXPECT_GE(wall, 0) << line;
+    EXPECT_GE(cpu, 0) << line;
+  }
+  EXPECT_NE(r.out.find("counts: 2 posts, 0 pages, 2 bodies rendered"), std::string::npos) << r.out;
+  fs::remove_all(site);
+}
+
 TEST(Cli, BrokenFrontMatterExitsOneWithFileLineColumn) {
   fs::path site = temp_dir("broken");
   write(site / "_config.yml", "title: t\n");
