@@ -53,16 +53,26 @@ size_t sequence_length(std::string_view s, size_t pos, char32_t& out) {
 } // namespace
 
 std::optional<size_t> find_invalid_utf8(std::string_view s) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t size = s.size();
   size_t pos = 0;
-  while (pos < s.size()) {
+  while (pos < size) {
     // eight ASCII bytes at a time (every source file is checked)
-    for (uint64_t word; pos + 8 <= s.size(); pos += 8) {
-      std::memcpy(&word, s.data() + pos, 8);
+    for (uint64_t word; pos + 8 <= size; pos += 8) {
+      std::memcpy(&word, bytes + pos, 8);
       if (word & 0x8080808080808080ull) break;
     }
-    if (pos >= s.size()) break;
-    if (static_cast<unsigned char>(s[pos]) < 0x80) {
+    if (pos >= size) break;
+    const unsigned b0 = bytes[pos];
+    if (b0 < 0x80) {
       ++pos;
+      continue;
+    }
+    // CJK text is almost all three-byte sequences whose lead byte puts no limit on the second
+    // byte beyond 80..BF (E0 and ED do: overlongs, surrogates): checked here without decoding
+    if (b0 >= 0xE1 && b0 <= 0xEF && b0 != 0xED && pos + 3 <= size && (bytes[pos + 1] & 0xC0) == 0x80 &&
+        (bytes[pos + 2] & 0xC0) == 0x80) {
+      pos += 3;
       continue;
     }
     char32_t cp;

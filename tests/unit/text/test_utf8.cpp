@@ -35,6 +35,33 @@ TEST(Utf8, FindInvalid) {
   }
 }
 
+// find_invalid_utf8's fast paths agree with decoding one sequence at a time (decode_utf8 gives
+// U+FFFD for an ill-formed sequence and advances by one byte; a real U+FFFD takes three).
+TEST(Utf8, FindInvalidAgreesWithDecodingOneSequenceAtATime) {
+  auto reference = [](std::string_view s) -> std::optional<size_t> {
+    for (size_t pos = 0; pos < s.size();) {
+      size_t at = pos;
+      if (decode_utf8(s, pos) == 0xFFFD && pos - at != 3) return at;
+    }
+    return std::nullopt;
+  };
+  // bytes drawn mostly from the lead and continuation ranges of CJK text, so that valid runs
+  // are long and every kind of break in them comes up
+  const unsigned char alphabet[] = {'a', ' ', 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0,
+                                    0xE4, 0xE9, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xFF};
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+  for (int round = 0; round < 50000; ++round) {
+    std::string s;
+    size_t length = next() % 40;
+    for (size_t i = 0; i < length; ++i) {
+      if (next() % 3 == 0) s += "依恋"[next() % 6];  // pieces of a real sequence
+      else s += static_cast<char>(alphabet[next() % sizeof alphabet]);
+    }
+    ASSERT_EQ(find_invalid_utf8(s), reference(s)) << ::testing::PrintToString(s);
+  }
+}
+
 TEST(Utf8, DecodeAdvances) {
   std::string s = "a依\xFF🚀";
   size_t pos = 0;
