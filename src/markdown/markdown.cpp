@@ -4,6 +4,7 @@
 #include "markdown/markdown.hpp"
 
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
 #include <dlfcn.h>
@@ -115,6 +116,23 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   s = std::move(out);
 }
 
+// Drops every heading-end marker and the newline right after it, in place (one pass).
+void drop_heading_markers(std::string& html) {
+  size_t out = html.find(k_heading_end);
+  if (out == std::string::npos) return;
+  size_t in = out;
+  while (in < html.size()) {  // html[in] is a marker
+    ++in;
+    if (in < html.size() && html[in] == '\n') ++in;
+    size_t next = html.find(k_heading_end, in);
+    if (next == std::string::npos) next = html.size();
+    std::memmove(html.data() + out, html.data() + in, next - in);
+    out += next - in;
+    in = next;
+  }
+  html.resize(out);
+}
+
 // Inline code and code spans: marked's escape plus Hexo's brace escaping.
 std::string code_span_html(std::string_view literal) {
   std::string out = "<code>";
@@ -192,6 +210,8 @@ public:
 
   std::vector<Heading> take_headings() { return std::move(m_heading_list); }
   bool has_mermaid() const { return m_has_mermaid; }
+  // Whether the document has nodes of the GFM extensions (tables, task list items, strikethrough).
+  bool has_extension_nodes() const { return m_has_extension_nodes; }
 
 private:
   static std::string literal(cmark_node* node) {
@@ -206,6 +226,9 @@ private:
     while ((event = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
       cmark_node* node = cmark_iter_get_node(it);
       cmark_node_type type = cmark_node_get_type(node);
+      if (event == CMARK_EVENT_ENTER && !m_has_extension_nodes && cmark_node_get_syntax_extension(node)) {
+        m_has_extension_nodes = true;
+      }
       if (type == CMARK_NODE_IMAGE) {
         if (event == CMARK_EVENT_ENTER) {
           if (image_depth == 0) m_images.push_back(node);
@@ -358,6 +381,7 @@ private:
   bool m_heading_marker;
   const std::vector<detail::Formula>& m_formulas;
   bool m_has_mermaid = false;
+  bool m_has_extension_nodes = false;
   std::vector<cmark_node*> m_paragraphs;
   cmark_llist* m_extensions = nullptr;
   std::vector<cmark_node*> m_texts, m_codes, m_breaks, m_links, m_images, m_code_blocks, m_rules, m_headings,
@@ -409,15 +433,14 @@ Rendered render(std::string_view markdown, const Options& options) {
   result.has_mermaid = renderer.has_mermaid();
 
   // Markup the extensions print that marked prints differently.
-  replace_all(result.html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-              "<input checked=\"\" disabled=\"\" type=\"checkbox\">");
-  replace_all(result.html, "<input type=\"checkbox\" disabled=\"\" />", "<input disabled=\"\" type=\"checkbox\">");
-  replace_all(result.html, "<tbody>\n<tr>", "<tbody><tr>");
-  replace_all(result.html, "</tbody>\n</table>", "</tbody></table>");
-  if (heading_marker) {
-    replace_all(result.html, std::string(1, k_heading_end) + "\n", "");
-    replace_all(result.html, std::string(1, k_heading_end), "");
+  if (renderer.has_extension_nodes()) {
+    replace_all(result.html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                "<input checked=\"\" disabled=\"\" type=\"checkbox\">");
+    replace_all(result.html, "<input type=\"checkbox\" disabled=\"\" />", "<input disabled=\"\" type=\"checkbox\">");
+    replace_all(result.html, "<tbody>\n<tr>", "<tbody><tr>");
+    replace_all(result.html, "</tbody>\n</table>", "</tbody></table>");
   }
+  if (heading_marker) drop_heading_markers(result.html);
   if (!formulas.empty()) {
     result.html = detail::restore_math(result.html, formulas);
     result.has_math = true;
