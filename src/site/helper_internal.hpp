@@ -47,6 +47,10 @@ std::string display_zone(const SiteModel& site);
 
 // The moment locale of the page being rendered: page.lang, page.language, config language.
 std::string page_language(tmpl::CallContext& ctx, const SiteModel& site);
+// The same, with the config's language given (site_language).
+std::string page_language(tmpl::CallContext& ctx, std::string_view site_default);
+// The first config `language`, or "en".
+std::string site_language(const SiteModel& site);
 
 // Hexo's url_for in the current render (honours `relative` and config relative_link).
 std::string url_for(tmpl::CallContext& ctx, const SiteModel& site, std::string_view path, const Options& options = {});

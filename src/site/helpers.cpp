@@ -77,15 +77,21 @@ std::string display_zone(const SiteModel& site) {
   return tz.empty() ? site.process_zone : tz;
 }
 
-std::string page_language(tmpl::CallContext& ctx, const SiteModel& site) {
+std::string site_language(const SiteModel& site) {
+  std::vector<std::string> langs = site.config.list("language");
+  return langs.empty() ? std::string("en") : langs.front();
+}
+
+std::string page_language(tmpl::CallContext& ctx, std::string_view site_default) {
   Value page = ctx.lookup("page");
   for (const char* key : {"lang", "language"}) {
     Value v = page.get(key);
     if (v.is_string() && !v.as_string().empty()) return v.as_string();
   }
-  std::vector<std::string> langs = site.config.list("language");
-  return langs.empty() ? std::string("en") : langs.front();
+  return std::string(site_default);
 }
+
+std::string page_language(tmpl::CallContext& ctx, const SiteModel& site) { return page_language(ctx, site_language(site)); }
 
 std::string relative_url(std::string_view from, std::string_view to) {
   auto split = [](std::string_view s) {
@@ -355,17 +361,25 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   });
 
   // --- dates ----------------------------------------------------------------------------------
-  auto date_helper = [s](std::string which) {
-    return [s, which](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+  // What the date helpers would otherwise look up in the config on every call: fixed for a build.
+  struct DateSettings {
+    std::string date_format, time_format, full_format, zone, language;
+  };
+  auto dates = std::make_shared<const DateSettings>(DateSettings{
+      site.config.str("date_format", "YYYY-MM-DD"), site.config.str("time_format", "HH:mm:ss"),
+      site.config.str("date_format", "YYYY-MM-DD") + " " + site.config.str("time_format", "HH:mm:ss"),
+      display_zone(site), site_language(site)});
+  auto date_helper = [s, dates](std::string which) {
+    const std::string& default_format = which == "full" ? dates->full_format
+                                        : which == "time" ? dates->time_format
+                                                          : dates->date_format;
+    return [s, dates, &default_format](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
       double ms = to_ms(a.empty() ? Value() : a[0], *s);
       if (std::isnan(ms)) return Value("");
-      std::string date_format = s->config.str("date_format", "YYYY-MM-DD");
-      std::string time_format = s->config.str("time_format", "HH:mm:ss");
-      std::string format = a.size() > 1 && a[1].is_string() && !a[1].as_string().empty() ? a[1].as_string()
-                           : which == "full" ? date_format + " " + time_format
-                           : which == "time" ? time_format
-                                             : date_format;
-      return Value(text::format_moment(ms, format, display_zone(*s), page_language(ctx, *s)));
+      std::string_view format = a.size() > 1 && a[1].is_string() && !a[1].as_string().empty()
+                                    ? std::string_view(a[1].as_string())
+                                    : std::string_view(default_format);
+      return Value(text::format_moment(ms, format, dates->zone, page_language(ctx, dates->language)));
     };
   };
   fn("date", date_helper("date"));
@@ -375,12 +389,13 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
     double ms = to_ms(a.empty() ? Value() : a[0], *s);
     return Value(std::isnan(ms) ? std::string() : base::format_iso_utc(ms));
   });
-  fn("time_tag", [s](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+  fn("time_tag", [s, dates](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
     double ms = to_ms(a.empty() ? Value() : a[0], *s);
     if (std::isnan(ms)) return Value("");
-    std::string format = a.size() > 1 && a[1].is_string() ? a[1].as_string() : s->config.str("date_format", "YYYY-MM-DD");
+    std::string_view format = a.size() > 1 && a[1].is_string() ? std::string_view(a[1].as_string())
+                                                                : std::string_view(dates->date_format);
     return html(fmt::format("<time datetime=\"{}\">{}</time>", base::format_iso_utc(ms),
-                            text::escape_html_min(text::format_moment(ms, format, display_zone(*s), page_language(ctx, *s)))));
+                            text::escape_html_min(text::format_moment(ms, format, dates->zone, page_language(ctx, dates->language)))));
   });
 
   // --- text -----------------------------------------------------------------------------------
