@@ -5,8 +5,41 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace haven::base {
+
+namespace {
+
+#if defined(__x86_64__)
+// find_bytes's block loop 32 candidate starts at a time, for CPUs with AVX2 (checked at run
+// time: the build targets baseline x86-64). Scans of whole pages halve their instructions.
+// Returns the first match, or in `i` where the scalar tail should go on.
+__attribute__((target("avx2"))) size_t find_blocks_avx2(const char* base, size_t& i, size_t last_start,
+                                                          std::string_view needle) {
+  const size_t n = needle.size();
+  const __m256i first = _mm256_set1_epi8(needle.front());
+  const __m256i last = _mm256_set1_epi8(needle.back());
+  for (; i + 32 <= last_start + 1; i += 32) {
+    __m256i at_first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i));
+    __m256i at_last = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i + n - 1));
+    unsigned mask = static_cast<unsigned>(
+        _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(at_first, first), _mm256_cmpeq_epi8(at_last, last))));
+    while (mask != 0) {
+      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (n == 2 || std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
+      mask &= mask - 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+const bool k_has_avx2 = __builtin_cpu_supports("avx2");
+#endif
+
+} // namespace
 
 size_t find_bytes(std::string_view hay, std::string_view needle, size_t from) {
   constexpr size_t npos = std::string_view::npos;
@@ -17,6 +50,12 @@ size_t find_bytes(std::string_view hay, std::string_view needle, size_t from) {
   const char* base = hay.data();
   const size_t last_start = hay.size() - n;  // the last position the needle can start at
   size_t i = from;
+#if defined(__x86_64__)
+  if (n >= 2 && k_has_avx2) {
+    size_t found = find_blocks_avx2(base, i, last_start, needle);
+    if (found != npos) return found;
+  }
+#endif
 #if defined(__SSE2__)
   if (n >= 2) {
     const __m128i first = _mm_set1_epi8(needle.front());

@@ -101,15 +101,17 @@ TEST(Diagnostic, LocatesCodePointColumnsOnCjkLines) {
 }
 
 // find_bytes must agree with std::string_view::find everywhere: every start and end offset of a
-// page-like haystack around the 16-byte block boundaries, needles of 1 to 20 bytes, near misses.
+// page-like haystack around the 16- and 32-byte block boundaries (SSE2, AVX2), needles of 1 to 20
+// bytes, near misses.
 TEST(Bytes, FindBytesAgreesWithStringViewFind) {
   std::string hay;
   for (int i = 0; i < 12; ++i) hay += "<a href=\"/p/" + std::to_string(i) + "\">h\"ref=</a> 中文 href=\"http://x/\"";
   const std::vector<std::string> needles = {"h", "\"", "hr", "href=\"", "href=\"http", "href=\"//", "</a>", "中文",
-                                            "<a href=\"/p/11\">", "href=\"http://x/\"", "absent", "h\"ref=", "zz",
+                                            "<a href=\"/p/11\">", "href=\"http://x/\"", "absent", "h\"ref=", "zz", "//",
                                             std::string(20, 'x'), ""};
   for (const auto& needle : needles) {
-    for (size_t len : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{40}, hay.size()}) {
+    for (size_t len : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{32},
+                       size_t{33}, size_t{40}, size_t{63}, size_t{64}, size_t{65}, size_t{97}, hay.size()}) {
       std::string_view h = std::string_view(hay).substr(0, len);
       for (size_t from = 0; from <= h.size() + 1; ++from) {
         ASSERT_EQ(haven::base::find_bytes(h, needle, from), h.find(needle, from))
