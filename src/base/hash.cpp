@@ -4,6 +4,11 @@
 #include <cstring>
 
 #include <xxhash.h>
+#if defined(__x86_64__)
+// libxxhash's entry points that pick SSE2, AVX2 or AVX-512 at run time (the plain ones are built
+// for baseline x86-64): the same hashes, the manifest hashes all of a build's output
+#include <xxh_x86dispatch.h>
+#endif
 
 namespace haven::base {
 

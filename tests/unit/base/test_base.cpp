@@ -8,6 +8,8 @@
 #include "base/hash.hpp"
 #include "base/value.hpp"
 
+#include <xxhash.h>
+
 using namespace haven::base;
 
 TEST(Hash, Crc16ArcOfSeedTitleIsItsAbbrlink) {
@@ -98,6 +100,19 @@ TEST(Diagnostic, LocatesCodePointColumnsOnCjkLines) {
   EXPECT_EQ(loc.line, 2u);
   EXPECT_EQ(loc.column, 8u);
   EXPECT_EQ(loc.line_text, "标题: 依恋 x");
+}
+
+// content_hash goes through libxxhash's run-time dispatch (SSE2, AVX2 or AVX-512): it must give
+// exactly the baseline XXH3 hashes, which manifests written by earlier builds hold. Lengths cover
+// every XXH3 code path (up to 16, 128, 240 bytes, then 64-byte stripes and 1 KB blocks).
+TEST(Hash, ContentHashIsTheBaselineXxh3) {
+  std::string data;
+  for (size_t i = 0; i < 5000; ++i) data += static_cast<char>((i * 131 + 7) % 251);
+  for (size_t len = 0; len <= data.size(); len += len < 300 ? 1 : 97) {
+    std::string_view piece(data.data(), len);
+    ASSERT_EQ(haven::base::content_hash(piece, 42), XXH3_64bits_withSeed(piece.data(), len, 42)) << len;
+    ASSERT_EQ(haven::base::content_hash(piece), XXH3_64bits_withSeed(piece.data(), len, 0)) << len;
+  }
 }
 
 // find_bytes must agree with std::string_view::find everywhere: every start and end offset of a
