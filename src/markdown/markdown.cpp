@@ -133,6 +133,49 @@ void drop_heading_markers(std::string& html) {
   html.resize(out);
 }
 
+// cmark prints "<tbody>\n<tr>" and "</tbody>\n</table>" where marked has no newline: those
+// newlines are dropped, in place, in one pass.
+void join_table_bodies(std::string& html) {
+  constexpr std::string_view k_tbody = "tbody>\n";
+  std::string_view view = html;
+  size_t out = 0, in = 0;
+  for (size_t at = base::find_bytes(view, k_tbody); at != std::string::npos; at = base::find_bytes(view, k_tbody, at + k_tbody.size())) {
+    const size_t newline = at + k_tbody.size() - 1;
+    std::string_view after = view.substr(newline + 1);
+    bool opening = at >= 1 && view[at - 1] == '<' && after.starts_with("<tr>");
+    bool closing = at >= 2 && view.substr(at - 2, 2) == "</" && after.starts_with("</table>");
+    if (!opening && !closing) continue;
+    std::memmove(html.data() + out, html.data() + in, newline - in);
+    out += newline - in;
+    in = newline + 1;
+  }
+  if (in == 0) return;
+  std::memmove(html.data() + out, html.data() + in, html.size() - in);
+  html.resize(out + html.size() - in);
+}
+
+// Task list checkboxes as marked prints them ("<input checked=\"\" disabled=\"\" type=\"checkbox\">"),
+// in one pass.
+void rewrite_task_checkboxes(std::string& html) {
+  constexpr std::string_view k_input = "<input type=\"checkbox\" ";
+  constexpr std::string_view k_checked = "checked=\"\" disabled=\"\" />", k_unchecked = "disabled=\"\" />";
+  size_t at = base::find_bytes(html, k_input);
+  if (at == std::string::npos) return;
+  std::string out;
+  out.reserve(html.size());
+  size_t copied = 0;
+  for (; at != std::string::npos; at = base::find_bytes(html, k_input, at + k_input.size())) {
+    std::string_view rest = std::string_view(html).substr(at + k_input.size());
+    bool checked = rest.starts_with(k_checked);
+    if (!checked && !rest.starts_with(k_unchecked)) continue;
+    out.append(html, copied, at - copied);
+    out += checked ? "<input checked=\"\" disabled=\"\" type=\"checkbox\">" : "<input disabled=\"\" type=\"checkbox\">";
+    copied = at + k_input.size() + (checked ? k_checked : k_unchecked).size();
+  }
+  out.append(html, copied);
+  html = std::move(out);
+}
+
 // Inline code and code spans: marked's escape plus Hexo's brace escaping.
 std::string code_span_html(std::string_view literal) {
   std::string out = "<code>";
@@ -210,8 +253,9 @@ public:
 
   std::vector<Heading> take_headings() { return std::move(m_heading_list); }
   bool has_mermaid() const { return m_has_mermaid; }
-  // Whether the document has nodes of the GFM extensions (tables, task list items, strikethrough).
-  bool has_extension_nodes() const { return m_has_extension_nodes; }
+  // Whether the document has GFM tables, and task list items.
+  bool has_tables() const { return m_has_tables; }
+  bool has_task_items() const { return m_has_task_items; }
 
 private:
   static std::string literal(cmark_node* node) {
@@ -226,8 +270,10 @@ private:
     while ((event = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
       cmark_node* node = cmark_iter_get_node(it);
       cmark_node_type type = cmark_node_get_type(node);
-      if (event == CMARK_EVENT_ENTER && !m_has_extension_nodes && cmark_node_get_syntax_extension(node)) {
-        m_has_extension_nodes = true;
+      if (event == CMARK_EVENT_ENTER && cmark_node_get_syntax_extension(node)) {
+        std::string_view kind = cmark_node_get_type_string(node);
+        if (kind == "table") m_has_tables = true;
+        else if (kind == "tasklist") m_has_task_items = true;
       }
       if (type == CMARK_NODE_IMAGE) {
         if (event == CMARK_EVENT_ENTER) {
@@ -381,7 +427,7 @@ private:
   bool m_heading_marker;
   const std::vector<detail::Formula>& m_formulas;
   bool m_has_mermaid = false;
-  bool m_has_extension_nodes = false;
+  bool m_has_tables = false, m_has_task_items = false;
   std::vector<cmark_node*> m_paragraphs;
   cmark_llist* m_extensions = nullptr;
   std::vector<cmark_node*> m_texts, m_codes, m_breaks, m_links, m_images, m_code_blocks, m_rules, m_headings,
@@ -433,13 +479,8 @@ Rendered render(std::string_view markdown, const Options& options) {
   result.has_mermaid = renderer.has_mermaid();
 
   // Markup the extensions print that marked prints differently.
-  if (renderer.has_extension_nodes()) {
-    replace_all(result.html, "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-                "<input checked=\"\" disabled=\"\" type=\"checkbox\">");
-    replace_all(result.html, "<input type=\"checkbox\" disabled=\"\" />", "<input disabled=\"\" type=\"checkbox\">");
-    replace_all(result.html, "<tbody>\n<tr>", "<tbody><tr>");
-    replace_all(result.html, "</tbody>\n</table>", "</tbody></table>");
-  }
+  if (renderer.has_task_items()) rewrite_task_checkboxes(result.html);
+  if (renderer.has_tables()) join_table_bodies(result.html);
   if (heading_marker) drop_heading_markers(result.html);
   if (!formulas.empty()) {
     result.html = detail::restore_math(result.html, formulas);

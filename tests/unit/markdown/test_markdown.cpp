@@ -135,6 +135,15 @@ TEST(Markdown, TaskListAndTable) {
   EXPECT_EQ(html("| Left | Plain |\n|:-----|-------|\n| a    | b     |\n"),
             "<table>\n<thead>\n<tr>\n<th align=\"left\">Left</th>\n<th>Plain</th>\n</tr>\n</thead>\n"
             "<tbody><tr>\n<td align=\"left\">a</td>\n<td>b</td>\n</tr>\n</tbody></table>\n");
+  // several of each in one document, among text: every one fixed up, nothing else touched
+  EXPECT_EQ(html("## 表\n\n| a |\n|---|\n| 1 |\n\n- [ ] x\n- [x] y\n\ntext tbody>\n\n| b |\n|---|\n| 2 |\n| 3 |\n"),
+            "<h2 id=\"表\"><a href=\"#表\" class=\"headerlink\" title=\"表\"></a>表</h2>"
+            "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody><tr>\n<td>1</td>\n</tr>\n</tbody></table>\n"
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\"> x</li>\n"
+            "<li><input checked=\"\" disabled=\"\" type=\"checkbox\"> y</li>\n</ul>\n"
+            "<p>text tbody&gt;</p>\n"
+            "<table>\n<thead>\n<tr>\n<th>b</th>\n</tr>\n</thead>\n<tbody><tr>\n<td>2</td>\n</tr>\n<tr>\n<td>3</td>\n</tr>\n"
+            "</tbody></table>\n");
 }
 
 TEST(Markdown, OptionsSwitches) {
