@@ -10,6 +10,7 @@
 #include <optional>
 #include <regex>
 
+#include "base/bytes.hpp"
 #include "base/fs.hpp"
 #include "text/html.hpp"
 #include "text/titlecase.hpp"
@@ -596,7 +597,11 @@ base::Result<std::string> BodyRenderer::tabs(const TagCall& tag, const std::vect
 base::Result<markdown::Rendered> BodyRenderer::render(std::string_view body, size_t body_offset) {
   std::string source;
   std::vector<std::string> stash;
-  if (m_nunjucks) {
+  // tag plugins and comments start with "{%" or "{#": most posts have neither, and skip the
+  // scan for code spans and blocks (which only says where such syntax is not a tag)
+  const bool has_tags = m_nunjucks && (base::find_bytes(body, "{%") != std::string_view::npos ||
+                                       base::find_bytes(body, "{#") != std::string_view::npos);
+  if (has_tags) {
     auto code = code_ranges(body);
     size_t ci = 0;
     size_t pos = 0;
@@ -677,11 +682,9 @@ base::Result<markdown::Rendered> BodyRenderer::render(std::string_view body, siz
       pos = end;
       while (ci < code.size() && code[ci].end <= pos) ++ci;
     }
-  } else {
-    source = std::string(body);
   }
 
-  markdown::Rendered md = markdown::render(source, m_options);
+  markdown::Rendered md = markdown::render(has_tags ? std::string_view(source) : body, m_options);
   m_out.needs_math = m_out.needs_math || md.has_math;
   m_out.needs_mermaid = m_out.needs_mermaid || md.has_mermaid;
   if (!stash.empty()) {
