@@ -49,12 +49,12 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
   if (fd < 0) {
     return std::unexpected(error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
   }
-  if (auto r = write_all(fd, data, path); !r) return std::unexpected(r.error());
+  if (auto r = write_all(fd, data, path.native()); !r) return std::unexpected(r.error());
   ::close(fd);
   return true;
 }
 
-Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
+Result<void> write_all(int fd, std::string_view data, std::string_view path) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -62,7 +62,7 @@ Result<void> write_all(int fd, std::string_view data, const fs::path& path) {
       if (errno == EINTR) continue;
       int saved = errno;
       ::close(fd);
-      return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), path.string()));
+      return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), std::string(path)));
     }
     done += static_cast<size_t>(n);
   }

@@ -18,8 +18,9 @@ Result<std::string> read_file(const fs::path& path);
 Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_if_same = false);
 
 // Writes all of `data` to the open file `fd` (retrying short writes and EINTR). On error `fd`
-// is closed and the error names `path`; on success the caller still owns and closes `fd`.
-Result<void> write_all(int fd, std::string_view data, const fs::path& path);
+// is closed and the error names `path` (a string: no fs::path is built per file written); on
+// success the caller still owns and closes `fd`.
+Result<void> write_all(int fd, std::string_view data, std::string_view path);
 
 struct FileTimes {
   double birth_ms = 0;  // creation time (statx btime), or ctime where the filesystem lacks it

@@ -51,9 +51,9 @@ struct FileId {
   uint64_t inode = 0;
 };
 
-FileId file_id(const fs::path& path) {
+FileId file_id(const char* path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
+  if (::stat(path, &st) != 0) return {};
   return {true, static_cast<uint64_t>(st.st_size),
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
 }
@@ -61,7 +61,7 @@ FileId file_id(const fs::path& path) {
 // The manifest hash of a file: its bytes, or for a copied file the identity of its source.
 uint64_t hash_of(const OutputFile& file) {
   if (file.copy_from.empty()) return base::content_hash(file.bytes());
-  FileId id = file_id(file.copy_from);
+  FileId id = file_id(file.copy_from.c_str());
   uint64_t parts[3] = {id.size, static_cast<uint64_t>(id.mtime_ns), id.inode};
   return base::content_hash(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts),
                             base::content_hash(file.copy_from.string()));
@@ -85,9 +85,9 @@ bool same_content(const fs::path& existing, const OutputFile& file) {
 
 // Writes `data` to a new file `path` whose folder exists (no folder checks: one open, writes,
 // fstat, close); `id`, when given, receives the new file's identity.
-base::Result<void> write_new_file(const fs::path& path, std::string_view data, FileId* id = nullptr) {
+base::Result<void> write_new_file(const std::string& path, std::string_view data, FileId* id = nullptr) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
+  if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path));
   if (auto r = base::write_all(fd, data, path); !r) return r;
   if (id) {
     struct stat st {};
@@ -96,7 +96,7 @@ base::Result<void> write_new_file(const fs::path& path, std::string_view data, F
              static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
     }
   }
-  if (::close(fd) != 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path.string()));
+  if (::close(fd) != 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path));
   return {};
 }
 
@@ -179,7 +179,7 @@ bool output_intact(const fs::path& out_dir, const OutputManifest& manifest) {
   tbb::parallel_for(size_t(0), entries.size(), [&](size_t i) {
     if (!intact) return;
     const auto& [path, e] = *entries[i];
-    FileId id = file_id(out_dir / path);
+    FileId id = file_id((out_dir / path).c_str());
     if (!id.ok || id.size != e.size || id.mtime_ns != e.mtime_ns || id.inode != e.inode) intact = false;
   });
   if (!intact) return false;
@@ -193,37 +193,53 @@ bool output_intact(const fs::path& out_dir, const OutputManifest& manifest) {
 
 struct OutputWriter::Impl {
   fs::path out_dir, staging, retired;
+  std::string staging_prefix;  // staging + "/": file paths are joined to it as plain strings
   OutputManifest* manifest = nullptr;
   bool had_previous = false;
   bool committed = false;
   std::optional<base::Diagnostic> setup_error;
 
-  std::mutex mutex;                                   // guards the three members below
-  std::unordered_set<std::string> dirs;               // folders made in the staging tree
-  std::unordered_map<std::string, OutputManifest::Entry> entries;  // path → what was put
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::mutex mutex;                                   // guards the members below
+  // folders made in the staging tree; looked up by string_view (no copy per file); reserved for
+  // a site's worth so that it does not rehash while every page is written
+  std::unordered_set<std::string, StringHash, std::equal_to<>> dirs = reserved<decltype(dirs)>(1 << 14);
+  std::unordered_map<std::string, OutputManifest::Entry> entries = reserved<decltype(entries)>(1 << 15);  // path → what was put
   size_t linked = 0;                                  // files hard-linked from the old tree
   std::unordered_set<std::string> kept_paths;         // paths of the old tree the new one has too
+
+  template <class Container>
+  static Container reserved(size_t n) {
+    Container c;
+    c.reserve(n);
+    return c;
+  }
 
   // Makes the folders of `path` (relative) in the staging tree.
   base::Result<void> make_parents(const std::string& path) {
     size_t last = path.rfind('/');
     if (last == std::string::npos) return {};
+    const std::string_view whole(path);
     {  // a known parent folder has known ancestors too (they are made first): one lookup for most files
       std::lock_guard lock(mutex);
-      if (dirs.count(path.substr(0, last))) return {};
+      if (dirs.find(whole.substr(0, last)) != dirs.end()) return {};
     }
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-      std::string dir(path, 0, slash);
+      const std::string_view dir = whole.substr(0, slash);
       {
         std::lock_guard lock(mutex);
-        if (dirs.count(dir)) continue;
+        if (dirs.find(dir) != dirs.end()) continue;
       }
-      fs::path full = staging / dir;
+      std::string full = staging_prefix;
+      full += dir;
       if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
-        return std::unexpected(base::error(std::string("cannot create output folder: ") + std::strerror(errno), full.string()));
+        return std::unexpected(base::error(std::string("cannot create output folder: ") + std::strerror(errno), full));
       }
       std::lock_guard lock(mutex);
-      dirs.insert(std::move(dir));
+      dirs.emplace(dir);
     }
     return {};
   }
@@ -233,12 +249,12 @@ struct OutputWriter::Impl {
   base::Result<void> put(const std::string& path, const OutputFile& file) {
     if (setup_error) return std::unexpected(*setup_error);
     if (auto r = make_parents(path); !r) return r;
-    fs::path target = staging / path;
+    const std::string target = staging_prefix + path;
     uint64_t hash = manifest ? hash_of(file) : 0;
     auto record = [&](bool was_linked, FileId now) {
       OutputManifest::Entry e;
       if (manifest) {
-        if (!now.ok) now = file_id(target);
+        if (!now.ok) now = file_id(target.c_str());
         e = {hash, now.size, now.mtime_ns, now.inode};
       }
       std::lock_guard lock(mutex);
@@ -252,7 +268,7 @@ struct OutputWriter::Impl {
         auto it = manifest->files.find(path);  // the previous manifest: not modified until commit
         if (it != manifest->files.end()) known = &it->second;
       }
-      FileId id = known ? file_id(previous) : FileId{};
+      FileId id = known ? file_id(previous.c_str()) : FileId{};
       bool same = known && id.ok && id.size == known->size && id.mtime_ns == known->mtime_ns && id.inode == known->inode
                       ? known->hash == hash  // the file is as the manifest describes it: no need to read it
                       : same_content(previous, file);
@@ -288,6 +304,7 @@ OutputWriter::OutputWriter(fs::path out_dir, OutputManifest* manifest) : m_impl(
   fs::path parent = w.out_dir.parent_path().empty() ? fs::path(".") : w.out_dir.parent_path();
   std::string name = w.out_dir.filename().string();
   w.staging = parent / fmt::format(".{}.haven-new-{}", name, ::getpid());
+  w.staging_prefix = w.staging.string() + "/";
   w.retired = parent / fmt::format(".{}.haven-old-{}", name, ::getpid());
   fs::remove_all(w.staging, ec);
   fs::remove_all(w.retired, ec);
