@@ -2,7 +2,6 @@
 // Haven vs Hugo vs Hexo on one generated corpus, equal work, plus the disk floor.
 // Usage: node bench/compare.mjs [POSTS=10000] [RUNS=3]
 // Env: HAVEN (default build/haven), FLOOR (default build/bench/bench_floor), HUGO (default hugo),
-//      WARM (default build/bench/bench_warm_memory; WARM=none skips it), WARM_MB (default 3072),
 //      WORK (corpora and outputs, default build/bench),
 //      ENGINES (default "haven,hugo,hexo,floor,haven-default"), HEXO_HEAP_MB (default 16384),
 //      HEXO_RUNS (default RUNS).
@@ -13,10 +12,7 @@
 // (categories, tags, tag cloud, recent posts), a feed and a sitemap. The floor writes the same
 // number of files and bytes Haven wrote. Each run goes through /usr/bin/time (wall, CPU, peak
 // RSS); the table shows medians and ratios. Engines alternate within a run so that a change of
-// machine load hits all of them alike, and each build starts right after bench_warm_memory has
-// touched WARM_MB of memory (see bench/warm_memory.cpp: on this VM, memory left free for a few
-// seconds goes back to the host and is several times slower to touch again, so a build was faster
-// right after a job that had just freed a lot of memory, and slower after a small one).
+// machine load hits all of them alike.
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,12 +25,6 @@ const runs = Number(process.argv[3] ?? 3);
 const haven = path.resolve(process.env.HAVEN ?? path.join(root, 'build/haven'));
 const floor = path.resolve(process.env.FLOOR ?? path.join(root, 'build/bench/bench_floor'));
 const hugo = process.env.HUGO ?? 'hugo';
-const warm = process.env.WARM ?? path.join(root, 'build/bench/bench_warm_memory');
-const warmMb = process.env.WARM_MB ?? '3072';
-if (warm !== 'none' && !fs.existsSync(warm)) {
-  console.error(`${warm} not found: build it (ninja -C build bench_warm_memory) or set WARM=none`);
-  process.exit(2);
-}
 const engines = (process.env.ENGINES ?? 'haven,hugo,hexo,floor,haven-default').split(',');
 const heapMb = process.env.HEXO_HEAP_MB ?? '16384';
 const hexoRuns = Number(process.env.HEXO_RUNS ?? runs);  // Hexo takes minutes per 10,000 posts
@@ -113,7 +103,6 @@ function timed(name) {
   // let the removal of the previous output (and its discards) reach the disk before the clock
   // starts, so that no engine pays for the one before it
   spawnSync('sync');
-  if (warm !== 'none') spawnSync(warm, [warmMb]);  // the same memory state for every build
   const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', job.cmd, ...job.args],
     { encoding: 'utf8', maxBuffer: 1 << 28 });
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
