@@ -365,20 +365,21 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
   struct DateSettings {
     std::string date_format, time_format, full_format, zone, language;
   };
+  const std::string date_format = site.config.str("date_format", "YYYY-MM-DD");
+  const std::string time_format = site.config.str("time_format", "HH:mm:ss");
   auto dates = std::make_shared<const DateSettings>(DateSettings{
-      site.config.str("date_format", "YYYY-MM-DD"), site.config.str("time_format", "HH:mm:ss"),
-      site.config.str("date_format", "YYYY-MM-DD") + " " + site.config.str("time_format", "HH:mm:ss"),
-      display_zone(site), site_language(site)});
-  auto date_helper = [s, dates](std::string which) {
-    const std::string& default_format = which == "full" ? dates->full_format
-                                        : which == "time" ? dates->time_format
-                                                          : dates->date_format;
-    return [s, dates, &default_format](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
+      date_format, time_format, date_format + " " + time_format, display_zone(site), site_language(site)});
+  auto date_helper = [s, dates](std::string_view which) {
+    // points into *dates, which the helper keeps alive
+    const std::string* default_format = which == "full"   ? &dates->full_format
+                                        : which == "time" ? &dates->time_format
+                                                          : &dates->date_format;
+    return [s, dates, default_format](CallContext& ctx, Args a, const KwArgs&) -> base::Result<Value> {
       double ms = to_ms(a.empty() ? Value() : a[0], *s);
       if (std::isnan(ms)) return Value("");
       std::string_view format = a.size() > 1 && a[1].is_string() && !a[1].as_string().empty()
                                     ? std::string_view(a[1].as_string())
-                                    : std::string_view(default_format);
+                                    : std::string_view(*default_format);
       return Value(text::format_moment(ms, format, dates->zone, page_language(ctx, dates->language)));
     };
   };
