@@ -13,6 +13,17 @@ namespace haven::base {
 
 namespace {
 
+// The first start in a block at `i` whose bit is set in `mask` (the needle's first and last byte
+// match there) where the bytes between match too; npos when none does.
+inline size_t match_in_block(const char* base, size_t i, unsigned mask, std::string_view needle) {
+  const size_t n = needle.size();
+  for (; mask != 0; mask &= mask - 1) {
+    unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
+    if (n == 2 || std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
+  }
+  return std::string_view::npos;
+}
+
 #if defined(__x86_64__)
 // find_bytes's block loop 32 candidate starts at a time, for CPUs with AVX2 (checked at run
 // time: the build targets baseline x86-64). Scans of whole pages halve their instructions.
@@ -27,11 +38,7 @@ __attribute__((target("avx2"))) size_t find_blocks_avx2(const char* base, size_t
     __m256i at_last = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i + n - 1));
     unsigned mask = static_cast<unsigned>(
         _mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(at_first, first), _mm256_cmpeq_epi8(at_last, last))));
-    while (mask != 0) {
-      unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (n == 2 || std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
-      mask &= mask - 1;
-    }
+    if (size_t found = match_in_block(base, i, mask, needle); found != std::string_view::npos) return found;
   }
   return std::string_view::npos;
 }
@@ -66,11 +73,7 @@ size_t find_bytes(std::string_view hay, std::string_view needle, size_t from) {
       __m128i at_last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i + n - 1));
       unsigned mask = static_cast<unsigned>(
           _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(at_first, first), _mm_cmpeq_epi8(at_last, last))));
-      while (mask != 0) {
-        unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-        if (n == 2 || std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
-        mask &= mask - 1;
-      }
+      if (size_t found = match_in_block(base, i, mask, needle); found != npos) return found;
     }
   }
 #endif
