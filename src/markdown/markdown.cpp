@@ -116,42 +116,42 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   s = std::move(out);
 }
 
-// Drops every heading-end marker and the newline right after it, in place (one pass).
-void drop_heading_markers(std::string& html) {
-  size_t out = html.find(k_heading_end);
-  if (out == std::string::npos) return;
-  size_t in = out;
-  while (in < html.size()) {  // html[in] is a marker
-    ++in;
-    if (in < html.size() && html[in] == '\n') ++in;
-    size_t next = html.find(k_heading_end, in);
-    if (next == std::string::npos) next = html.size();
-    std::memmove(html.data() + out, html.data() + in, next - in);
-    out += next - in;
-    in = next;
+// Removes the byte ranges `cuts` ({start, length}: in order, not overlapping) from `s` in place.
+void erase_ranges(std::string& s, const std::vector<std::pair<size_t, size_t>>& cuts) {
+  if (cuts.empty()) return;
+  size_t out = cuts.front().first, in = out;
+  for (size_t k = 0; k < cuts.size(); ++k) {
+    in = cuts[k].first + cuts[k].second;
+    size_t keep_end = k + 1 < cuts.size() ? cuts[k + 1].first : s.size();
+    std::memmove(s.data() + out, s.data() + in, keep_end - in);
+    out += keep_end - in;
   }
-  html.resize(out);
+  s.resize(out);
+}
+
+// Drops every heading-end marker and the newline right after it.
+void drop_heading_markers(std::string& html) {
+  std::vector<std::pair<size_t, size_t>> cuts;
+  for (size_t at = html.find(k_heading_end); at != std::string::npos; at = html.find(k_heading_end, at + 1)) {
+    cuts.emplace_back(at, at + 1 < html.size() && html[at + 1] == '\n' ? 2 : 1);
+  }
+  erase_ranges(html, cuts);
 }
 
 // cmark prints "<tbody>\n<tr>" and "</tbody>\n</table>" where marked has no newline: those
-// newlines are dropped, in place, in one pass.
+// newlines are dropped.
 void join_table_bodies(std::string& html) {
   constexpr std::string_view k_tbody = "tbody>\n";
-  std::string_view view = html;
-  size_t out = 0, in = 0;
+  const std::string_view view = html;
+  std::vector<std::pair<size_t, size_t>> cuts;
   for (size_t at = base::find_bytes(view, k_tbody); at != std::string::npos; at = base::find_bytes(view, k_tbody, at + k_tbody.size())) {
     const size_t newline = at + k_tbody.size() - 1;
     std::string_view after = view.substr(newline + 1);
     bool opening = at >= 1 && view[at - 1] == '<' && after.starts_with("<tr>");
     bool closing = at >= 2 && view.substr(at - 2, 2) == "</" && after.starts_with("</table>");
-    if (!opening && !closing) continue;
-    std::memmove(html.data() + out, html.data() + in, newline - in);
-    out += newline - in;
-    in = newline + 1;
+    if (opening || closing) cuts.emplace_back(newline, 1);
   }
-  if (in == 0) return;
-  std::memmove(html.data() + out, html.data() + in, html.size() - in);
-  html.resize(out + html.size() - in);
+  erase_ranges(html, cuts);
 }
 
 // Task list checkboxes as marked prints them ("<input checked=\"\" disabled=\"\" type=\"checkbox\">"),
