@@ -204,19 +204,12 @@ struct OutputWriter::Impl {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::mutex mutex;                                   // guards the members below
-  // folders made in the staging tree; looked up by string_view (no copy per file); reserved for
-  // a site's worth so that it does not rehash while every page is written
-  std::unordered_set<std::string, StringHash, std::equal_to<>> dirs = reserved<decltype(dirs)>(1 << 14);
-  std::unordered_map<std::string, OutputManifest::Entry> entries = reserved<decltype(entries)>(1 << 15);  // path → what was put
+  // folders made in the staging tree, looked up by string_view (no copy per file); both tables
+  // are reserved for a site's worth by the constructor, so they do not rehash while pages are written
+  std::unordered_set<std::string, StringHash, std::equal_to<>> dirs;
+  std::unordered_map<std::string, OutputManifest::Entry> entries;  // path → what was put
   size_t linked = 0;                                  // files hard-linked from the old tree
   std::unordered_set<std::string> kept_paths;         // paths of the old tree the new one has too
-
-  template <class Container>
-  static Container reserved(size_t n) {
-    Container c;
-    c.reserve(n);
-    return c;
-  }
 
   // Makes the folders of `path` (relative) in the staging tree.
   base::Result<void> make_parents(const std::string& path) {
@@ -300,6 +293,8 @@ OutputWriter::OutputWriter(fs::path out_dir, OutputManifest* manifest) : m_impl(
   Impl& w = *m_impl;
   w.out_dir = std::move(out_dir);
   w.manifest = manifest;
+  w.dirs.reserve(1 << 14);
+  w.entries.reserve(1 << 15);
   std::error_code ec;
   fs::path parent = w.out_dir.parent_path().empty() ? fs::path(".") : w.out_dir.parent_path();
   std::string name = w.out_dir.filename().string();
