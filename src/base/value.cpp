@@ -8,7 +8,6 @@
 namespace haven::base {
 
 namespace {
-const std::string k_empty_string;
 const Array k_empty_array;
 const Object k_empty_object;
 } // namespace
@@ -83,17 +82,24 @@ bool Object::erase(std::string_view key) {
 Value Native::get(std::string_view) const { return {}; }
 std::vector<std::string> Native::keys() const { return {}; }
 
-Value::Value(std::string s, bool safe)
-    : m_kind(Kind::String), m_safe(safe), m_ptr(std::make_shared<const std::string>(std::move(s))) {}
+Value::Value(std::string s, bool safe) : Value(std::make_shared<const std::string>(std::move(s)), safe) {}
 Value::Value(Array a) : m_kind(Kind::Array), m_ptr(std::make_shared<const Array>(std::move(a))) {}
 Value::Value(Object o) : m_kind(Kind::Object), m_ptr(std::make_shared<const Object>(std::move(o))) {}
 Value::Value(std::shared_ptr<const Array> a) : m_kind(Kind::Array), m_ptr(std::move(a)) {}
 Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_ptr(std::move(o)) {}
 Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_ptr(std::move(n)) {}
-Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe), m_ptr(std::move(s)) {}
+Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe) {
+  m_len = s ? s->size() : 0;
+  if (s) m_ptr = std::shared_ptr<const void>(s, s->data());
+}
 
-const std::string& Value::as_string() const {
-  return m_kind == Kind::String && m_ptr ? *static_cast<const std::string*>(m_ptr.get()) : k_empty_string;
+Value Value::slice(std::shared_ptr<const void> owner, std::string_view text, bool safe) {
+  Value v;
+  v.m_kind = Kind::String;
+  v.m_safe = safe;
+  v.m_len = text.size();
+  v.m_ptr = std::shared_ptr<const void>(std::move(owner), text.data());
+  return v;
 }
 const Array& Value::as_array() const {
   return m_kind == Kind::Array && m_ptr ? *static_cast<const Array*>(m_ptr.get()) : k_empty_array;
@@ -207,7 +213,7 @@ std::string Value::to_string() const {
   case Kind::Null: return {};
   case Kind::Bool: return m_num != 0 ? "true" : "false";
   case Kind::Number: return format_number(m_num);
-  case Kind::String: return as_string();
+  case Kind::String: return std::string(as_string());
   case Kind::Date: return format_iso_utc(m_num);
   case Kind::Array: {
     std::string out;

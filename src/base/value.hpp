@@ -88,6 +88,10 @@ public:
   // A string shared with its owner, not copied (an aliasing shared_ptr into a larger object
   // keeps that object alive); `safe` as for Value::safe.
   Value(std::shared_ptr<const std::string> s, bool safe);
+  // A string that is part of a text `owner` keeps alive (`text` must point into it, and stay
+  // unchanged while any Value refers to it): a view, not a copy, e.g. a post's excerpt inside
+  // its content. A null owner is for texts that outlive every Value (the site model's).
+  static Value slice(std::shared_ptr<const void> owner, std::string_view text, bool safe);
   // A point in time as milliseconds since the Unix epoch (UTC), like a JavaScript Date.
   static Value date(double epoch_ms) { Value v; v.m_kind = Kind::Date; v.m_num = epoch_ms; return v; }
   // A string already escaped for HTML (`safe` filter); the mark travels with the value.
@@ -107,10 +111,13 @@ public:
   bool is_safe() const { return m_safe; }
 
   // Accessors assume the kind was checked; on a mismatch they return an empty/zero value.
-  bool as_bool() const { return m_num != 0; }
-  double as_number() const { return m_num; }
-  double as_date_ms() const { return m_num; }
-  const std::string& as_string() const;
+  bool as_bool() const { return scalar() != 0; }
+  double as_number() const { return scalar(); }
+  double as_date_ms() const { return scalar(); }
+  // A view of the string (valid while this Value or another one sharing the text lives).
+  std::string_view as_string() const {
+    return m_kind == Kind::String ? std::string_view(static_cast<const char*>(m_ptr.get()), m_len) : std::string_view();
+  }
   const Array& as_array() const;
   const Object& as_object() const;
   // The shared container (null for other kinds).
@@ -127,8 +134,8 @@ public:
   const Native* as_native() const {
     return m_kind == Kind::Native ? static_cast<const Native*>(m_ptr.get()) : nullptr;
   }
-  // The address of the shared string, array, object or native (null for scalars): an identity
-  // for lookups, without touching the reference count.
+  // The address of the shared array, object or native, or of a string's first byte (null for
+  // scalars): an identity for lookups, without touching the reference count.
   const void* identity() const { return m_ptr.get(); }
 
   // JavaScript truthiness: undefined, null, false, 0, NaN and "" are false; arrays and objects
@@ -148,12 +155,17 @@ public:
   friend bool operator==(const Value& a, const Value& b);
 
 private:
+  double scalar() const { return m_kind == Kind::String ? 0 : m_num; }
   // 32 bytes: every front-matter field, template variable and list entry is a Value, so its size
-  // is a good part of a big site's memory. m_ptr points to the std::string, Array, Object or
-  // Native that m_kind names (as the matching const pointer type converted to const void*).
+  // is a good part of a big site's memory. m_ptr points to the Array, Object or Native that
+  // m_kind names (as the matching const pointer type converted to const void*), or for a string
+  // to its first byte, with m_len bytes (the pointer aliases whatever owns the text).
   Kind m_kind = Kind::Undefined;
   bool m_safe = false;
-  double m_num = 0;
+  union {
+    double m_num = 0;  // Bool, Number, Date
+    size_t m_len;      // String
+  };
   std::shared_ptr<const void> m_ptr;
 };
 

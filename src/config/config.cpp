@@ -318,7 +318,7 @@ double SiteConfig::num(std::string_view dotted, double fallback) const {
   if (v.is_number()) return v.as_number();
   if (v.is_bool()) return v.as_bool() ? 1 : 0;
   if (v.is_string()) {
-    const std::string& s = v.as_string();
+    const std::string s(v.as_string());  // strtod wants a terminated string
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return fallback;
     const char* begin = s.c_str() + b;

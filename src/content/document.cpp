@@ -23,7 +23,7 @@ using base::Value;
 
 // Front-matter value as Hexo would stringify it for names (numbers → "2024").
 std::string name_of(const Value& v) {
-  if (v.is_string()) return v.as_string();
+  if (v.is_string()) return std::string(v.as_string());
   if (v.is_number() || v.is_bool()) return v.to_string();
   return {};
 }

@@ -332,7 +332,7 @@ size_t options_index(Args a) { return !a.empty() && a[0].is_array() ? 1 : 0; }
 std::string style_of(const Options& o) {
   if (!o.has("style") || o.get("style").is_undefined()) return "list";
   Value v = o.get("style");
-  return v.is_string() ? v.as_string() : std::string();
+  return std::string(v.as_string());
 }
 
 std::string list_categories_html(CallContext& ctx, const SiteModel& site, Args a, const KwArgs& kw) {

@@ -85,7 +85,7 @@ std::string open_graph_html(CallContext& ctx, const SiteModel& site, const Optio
   if (images_v.is_array()) {
     for (const auto& v : images_v.as_array()) if (!v.is_nullish()) images.push_back(v.to_string());
   } else if (images_v.is_string() && !images_v.as_string().empty()) {
-    images.push_back(images_v.as_string());
+    images.emplace_back(images_v.as_string());
   }
   std::string description = o.str("description");
   for (const char* key : {"description", "excerpt", "content"}) {
@@ -148,7 +148,7 @@ std::string open_graph_html(CallContext& ctx, const SiteModel& site, const Optio
   if (!author.empty()) result += meta_tag("property", "article:author", author);
   std::vector<std::string> words;
   if (keywords.is_string()) {
-    std::string k = keywords.as_string();
+    std::string k(keywords.as_string());
     size_t start = 0;
     while (true) {
       size_t comma = k.find(',', start);
@@ -315,7 +315,7 @@ void register_meta_helpers(tmpl::Engine& engine, const SiteModel& site) {
   fn("symbolsTime", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     double awl = a.size() > 1 && a[1].is_number() && a[1].as_number() > 0 ? a[1].as_number() : 4;
     double wpm = a.size() > 2 && a[2].is_number() && a[2].as_number() > 0 ? a[2].as_number() : 275;
-    std::string suffix = a.size() > 3 && a[3].is_string() ? a[3].as_string() : "mins.";
+    std::string suffix(a.size() > 3 && a[3].is_string() ? a[3].as_string() : "mins.");
     return Value(text::symbols_time(text::symbols_count(word_source(a)), awl, wpm, suffix));
   });
   fn("symbolsCountTotal", [s](CallContext&, Args, const KwArgs&) -> base::Result<Value> {

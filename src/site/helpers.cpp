@@ -47,7 +47,7 @@ double Options::num(std::string_view key, double fallback) const {
   if (v.is_number()) d = v.as_number();
   else if (v.is_string()) {
     char* end = nullptr;
-    const std::string& s = v.as_string();
+    const std::string s(v.as_string());
     d = std::strtod(s.c_str(), &end);
     if (end == s.c_str()) d = NAN;
   }
@@ -86,7 +86,7 @@ std::string page_language(tmpl::CallContext& ctx, std::string_view site_default)
   Value page = ctx.lookup("page");
   for (const char* key : {"lang", "language"}) {
     Value v = page.get(key);
-    if (v.is_string() && !v.as_string().empty()) return v.as_string();
+    if (v.is_string() && !v.as_string().empty()) return std::string(v.as_string());
   }
   return std::string(site_default);
 }
@@ -430,7 +430,7 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
     std::string key = arg_string(a, 0);
     Value v = lookup_string(strings, key);
     if (v.is_object()) v = v.get("other");
-    return Value(substitute(v.is_string() ? v.as_string() : key, a, 1));
+    return Value(substitute(std::string(v.is_string() ? v.as_string() : std::string_view(key)), a, 1));
   });
   fn("_p", [strings](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     std::string key = arg_string(a, 0);
@@ -442,7 +442,7 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
                                                               : v.get("other");
       v = chosen;
     }
-    return Value(substitute(v.is_string() ? v.as_string() : key, a, 1));
+    return Value(substitute(std::string(v.is_string() ? v.as_string() : std::string_view(key)), a, 1));
   });
 
   // --- conditionals ---------------------------------------------------------------------------
@@ -543,7 +543,7 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
     if (input.is_object()) {
       for (const auto& [k, v] : input.as_object()) out.push_back(v);
     } else if (input.is_string()) {
-      const std::string& str = input.as_string();
+      std::string_view str = input.as_string();
       for (size_t pos = 0; pos < str.size();) {
         size_t begin = pos;
         text::decode_utf8(str, pos);

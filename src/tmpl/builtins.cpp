@@ -601,7 +601,7 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     const Value* keys[16]; // the first n are set below (no zeroing: this runs per loop)
     bool plain = true;
     for (size_t i = 0; i < n && plain; ++i) {
-      plain = items[i].is_string() && is_ascii(string_of(items[i]));
+      plain = items[i].is_string() && is_ascii(items[i].as_string());
       keys[i] = &items[i];
     }
     if (plain) {
@@ -617,7 +617,7 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
       for (size_t i = 1; i < n; ++i) { // insertion sort: stable
         uint32_t cur = order[i];
         size_t j = i;
-        auto key = [&](uint32_t k) { return string_of(*keys[k]); };
+        auto key = [&](uint32_t k) { return keys[k]->as_string(); };
         for (; j > 0 && (reversed ? ci_less(key(order[j - 1]), key(cur)) : ci_less(key(cur), key(order[j - 1]))); --j) {
           order[j] = order[j - 1];
         }
@@ -639,7 +639,7 @@ bool sort_order(const Array& items, Args args, const KwArgs& kw, std::span<uint3
     for (size_t i = 0; i < n; ++i) {
       const Value& k = key(i);
       if (!k.is_string()) continue;
-      const std::string& s = k.as_string();
+      std::string_view s = k.as_string();
       bool unchanged = is_ascii(s) && std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
       folded[i] = unchanged ? std::string_view(s) : std::string_view(folded_storage.emplace_front(to_lower(s)));
     }
@@ -1146,11 +1146,11 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
   const Value& old = arg(args, kw, 0, "old");
   const Value& with = arg(args, kw, 1, "new");
   const Value& max_arg = arg(args, kw, 2, "count");
-  if (!old.is_string() || string_of(old).empty()) return false;
-  std::string_view from = string_of(old);
-  if (from.size() == 1 && max_arg.is_undefined() && with.is_string() && string_of(with).size() == 1) {
+  if (!old.is_string() || old.as_string().empty()) return false;
+  std::string_view from = old.as_string();
+  if (from.size() == 1 && max_arg.is_undefined() && with.is_string() && with.as_string().size() == 1) {
     // `replace('-', '/')`: every byte mapped in one pass (no hit: the same bytes).
-    char c = from[0], r = string_of(with)[0];
+    char c = from[0], r = with.as_string()[0];
     resize_and_overwrite(buf, in.s.size(), [&](char* d, size_t n) {
       for (size_t i = 0; i < n; ++i) d[i] = in.s[i] == c ? r : in.s[i];
       return n;
@@ -1166,7 +1166,7 @@ bool s_replace(const StrView& in, Args args, const KwArgs& kw, std::string& buf,
     return true;
   }
   std::string rep_storage;
-  std::string_view rep = with.is_string() ? string_of(with) : (rep_storage = to_js_string(with));
+  std::string_view rep = with.is_string() ? with.as_string() : (rep_storage = to_js_string(with));
   if (from.size() == 1) { // `replace('-', '/')`: one pass over the bytes
     char c = from[0];
     // replace_into's count: replacements happen while count < max_count (-1: no limit).

@@ -415,7 +415,7 @@ void plan_output(Node& n, const EngineOptions& options) {
   if (e->kind == ExprKind::InlineIf && e->args[0]->kind == ExprKind::Literal && e->args[0]->literal.is_string() &&
       (e->args[2] ? e->args[2]->kind == ExprKind::Literal && e->args[2]->literal.is_string() : !options.strict_undefined)) {
     auto print = [&](const Value& v) {
-      return options.autoescape && !v.is_safe() ? escape_html(v.as_string()) : v.as_string();
+      return options.autoescape && !v.is_safe() ? escape_html(v.as_string()) : std::string(v.as_string());
     };
     n.flag = true;
     n.text = print(e->args[0]->literal);

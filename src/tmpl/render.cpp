@@ -183,7 +183,7 @@ int64_t index_of_key(const Value& key) {
     return d >= 0 && d == std::floor(d) && d < 4294967295.0 ? static_cast<int64_t>(d) : -1;
   }
   if (key.is_string() && is_array_index_key(key.as_string())) {
-    return static_cast<int64_t>(std::strtoull(key.as_string().c_str(), nullptr, 10));
+    return static_cast<int64_t>(std::strtoull(std::string(key.as_string()).c_str(), nullptr, 10));
   }
   return -1;
 }
@@ -216,7 +216,7 @@ Value member(const Value& obj, const Value& key) {
     return {};
   }
   case Value::Kind::String: {
-    const std::string& s = obj.as_string();
+    std::string_view s = obj.as_string();
     int64_t i = index_of_key(key);
     if (i >= 0) {
       auto ch = utf8_substr(s, static_cast<size_t>(i), static_cast<size_t>(i) + 1);
@@ -257,7 +257,7 @@ Value regex_replace(const std::string& s, const RegexValue& re, const std::strin
 bool call_builtin_method(const Value& obj, std::string_view name, std::span<const Value> args, Value& result,
                          std::string& error) {
   if (obj.is_string()) {
-    const std::string& s = obj.as_string();
+    std::string_view s = obj.as_string();
     size_t len = utf8_length(s);
     if (name == "toUpperCase") result = Value(to_upper(s));
     else if (name == "toLowerCase") result = Value(to_lower(s));
@@ -299,7 +299,7 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
       size_t b = n <= 0 ? a : std::min(len, a + static_cast<size_t>(n));
       result = Value(std::string(utf8_substr(s, a, b)));
     } else if (name == "concat") {
-      std::string out = s;
+      std::string out(s);
       for (const auto& a : args) out += to_js_string(a);
       result = Value(std::move(out));
     } else if (name == "repeat") {
@@ -320,14 +320,15 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
         std::string pad;
         auto chars = utf8_chars(fill);
         for (size_t i = 0; i < target - len; ++i) pad += chars[i % chars.size()];
-        result = Value(name == "padStart" ? pad + s : s + pad);
+        result = Value(name == "padStart" ? pad.append(s) : std::string(s).append(pad));
       }
     } else if (name == "split") {
       base::Array parts;
       if (args.empty() || args[0].is_undefined()) {
         parts.emplace_back(s);
       } else if (auto* re = args[0].is_native() ? dynamic_cast<const RegexValue*>(args[0].native_ptr().get()) : nullptr) {
-        std::sregex_token_iterator it(s.begin(), s.end(), re->regex(), -1), end;
+        const std::string str(s);  // std::regex wants std::string iterators
+        std::sregex_token_iterator it(str.begin(), str.end(), re->regex(), -1), end;
         for (; it != end; ++it) parts.emplace_back(it->str());
       } else {
         std::string sep = to_js_string(args[0]);
@@ -351,7 +352,7 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
     } else if (name == "replace" || name == "replaceAll") {
       std::string with = arg_str(args, 1);
       if (auto* re = !args.empty() && args[0].is_native() ? dynamic_cast<const RegexValue*>(args[0].native_ptr().get()) : nullptr) {
-        result = regex_replace(s, *re, with);
+        result = regex_replace(std::string(s), *re, with);
       } else {
         std::string what = arg_str(args, 0);
         std::string out;
@@ -380,11 +381,12 @@ bool call_builtin_method(const Value& obj, std::string_view name, std::span<cons
       }
       const std::regex& rx = re ? re->regex() : plain;
       base::Array found;
+      const std::string str(s);  // std::regex wants std::string iterators
       if (re && re->global()) {
-        for (std::sregex_iterator it(s.begin(), s.end(), rx), end; it != end; ++it) found.emplace_back(it->str());
+        for (std::sregex_iterator it(str.begin(), str.end(), rx), end; it != end; ++it) found.emplace_back(it->str());
       } else {
         std::smatch m;
-        if (std::regex_search(s, m, rx)) {
+        if (std::regex_search(str, m, rx)) {
           for (const auto& g : m) found.push_back(g.matched ? Value(g.str()) : Value());
         }
       }
@@ -673,9 +675,9 @@ void Exec::emit(std::string& out, const Value& v) const {
   case Value::Kind::Null: return;
   case Value::Kind::String:
     if (impl.options.autoescape && !v.is_safe()) {
-      append_escaped(out, string_of(v));
+      append_escaped(out, v.as_string());
     } else {
-      out += string_of(v);
+      out += v.as_string();
     }
     return;
   case Value::Kind::Number: append_js_number(out, v.as_number()); return;
@@ -880,12 +882,10 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   }
   switch (v->kind()) {
   case Value::Kind::String:
-    if (const auto* str = static_cast<const std::string*>(v->identity())) {
-      if (impl.options.autoescape && !v->is_safe()) {
-        append_escaped(out, *str);
-      } else {
-        out += *str;
-      }
+    if (impl.options.autoescape && !v->is_safe()) {
+      append_escaped(out, v->as_string());
+    } else {
+      out += v->as_string();
     }
     return true;
   case Value::Kind::Number: append_js_number(out, v->as_number()); return true;
@@ -901,8 +901,8 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
   StrView cur;
   if (node.split) { // path.split('sep')[k]: the piece viewed in place
     if (!v->is_string()) return false;
-    std::string_view s = string_of(*v);
-    std::string_view sep = string_of(node.split->args[0]->args[1]->literal);
+    std::string_view s = v->as_string();
+    std::string_view sep = node.split->args[0]->args[1]->literal.as_string();
     auto k = static_cast<size_t>(node.split->args[1]->literal.as_number());
     size_t start = 0;
     for (size_t i = 0; i < k; ++i) {
@@ -914,7 +914,7 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     cur = StrView{s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start), false, nullptr};
   } else {
     if (!v->is_string()) return false;
-    cur = StrView{string_of(*v), v->is_safe(), v};
+    cur = StrView{v->as_string(), v->is_safe(), v};
   }
   // The filters on views, alternating between two scratch strings: each writes into the one its
   // input does not view. No template code runs here, so the thread's two strings are free.
@@ -1359,7 +1359,7 @@ const Value* Exec::eval_str(const Expr& expr, Scope& scope, Value& hold, Scratch
   }
   const Value& v = eval_ref(expr, scope, hold);
   if (v.is_string()) {
-    out = StrView{string_of(v), v.is_safe(), &v};
+    out = StrView{v.as_string(), v.is_safe(), &v};
     return nullptr;
   }
   return &v;
@@ -1398,7 +1398,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
     if (r.s.empty()) {
       r.s = {};
       r.src = nullptr;
-    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, string_of(in_hold)))) {
+    } else if (r.src == &in_hold || (in_hold.is_string() && views_into(r.s, in_hold.as_string()))) {
       hold = std::move(in_hold);
       if (r.src) r.src = &hold;
     } else if (in_buf.peek() && views_into(r.s, *in_buf.peek())) {
@@ -1417,7 +1417,7 @@ const Value* Exec::apply_str_op(const Expr& expr, Scope& scope, const StrView& i
 
 const Value* Exec::string_result(const Value& v, StrView& out) {
   if (!v.is_string()) return &v;
-  out = StrView{string_of(v), v.is_safe(), &v};
+  out = StrView{v.as_string(), v.is_safe(), &v};
   return nullptr;
 }
 
@@ -1606,7 +1606,7 @@ bool Exec::eval_cond(const Expr& expr, Scope& scope) {
   case ExprKind::Filter:
     if (expr.builtin_length) { // `if xs | length`: whether there are any, without the number
       if (const Value* v = eval_simple(*expr.args[0], scope)) {
-        if (v->is_string()) return !string_of(*v).empty();
+        if (v->is_string()) return !v->as_string().empty();
         if (v->is_array()) return !v->as_array().empty();
         if (v->is_object()) return !object_of(*v).entries().empty();
       }

@@ -53,12 +53,6 @@ std::string to_upper(std::string_view s);
 void append_lower(std::string& out, std::string_view s);
 void append_upper(std::string& out, std::string_view s);
 
-// v.as_string() without the out-of-line call, for the hot paths; `v` must be a string (its
-// shared pointer is the std::string, see base::Value).
-inline std::string_view string_of(const base::Value& v) {
-  const void* p = v.identity();
-  return p ? std::string_view(*static_cast<const std::string*>(p)) : std::string_view();
-}
 
 // std::string::resize_and_overwrite(n, op) as C++23 specifies it: `op(data, n)` with the `n`
 // asked for. GCC 12's libstdc++ passes the grown capacity instead whenever it reallocates (its

@@ -54,6 +54,31 @@ TEST(Value, TruthinessFollowsJavaScript) {
   EXPECT_TRUE(Value("0").truthy());
 }
 
+// A slice is a view into a text its owner keeps alive: no copy, the owner lives as long as any
+// value refers to it, and it compares, converts and tests like any other string.
+TEST(Value, SlicesShareTheirOwnersText) {
+  auto owner = std::make_shared<const std::string>("<p>excerpt</p><span></span><p>more</p>");
+  std::string_view text = *owner;
+  Value excerpt = Value::slice(owner, text.substr(0, 14), true);
+  Value more = Value::slice(owner, text.substr(27), false);
+  std::weak_ptr<const std::string> alive = owner;
+  owner.reset();
+  ASSERT_FALSE(alive.expired());  // the slices keep the text
+  EXPECT_EQ(excerpt.as_string(), "<p>excerpt</p>");
+  EXPECT_EQ(excerpt.as_string().data(), text.data());
+  EXPECT_TRUE(excerpt.is_safe());
+  EXPECT_EQ(more.as_string(), "<p>more</p>");
+  EXPECT_FALSE(more.is_safe());
+  EXPECT_EQ(more, Value("<p>more</p>"));
+  EXPECT_EQ(more.to_string(), "<p>more</p>");
+  EXPECT_FALSE(Value::slice(nullptr, text.substr(3, 0), false).truthy());
+  EXPECT_EQ(Value::slice(nullptr, text.substr(3, 0), false).as_number(), 0);  // a string has no number
+  EXPECT_EQ(Value("abc").as_number(), 0);
+  excerpt = Value();
+  more = Value();
+  EXPECT_TRUE(alive.expired());
+}
+
 TEST(Object, KeepsInsertionOrderAndIndexesLargeMaps) {
   Object o;
   for (int i = 0; i < 40; ++i) o.set("k" + std::to_string(i), Value(i));

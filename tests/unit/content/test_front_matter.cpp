@@ -122,7 +122,7 @@ TEST(FixturePostValues, SeedPost) {
   EXPECT_DOUBLE_EQ(d.get("abbrlink").as_number(), 31466);
   ASSERT_TRUE(d.get("date").is_date());
   EXPECT_DOUBLE_EQ(d.get("date").as_date_ms(), 1762518129000.0); // naive → UTC, as js-yaml
-  const std::string& desc = d.get("description").as_string();
+  std::string_view desc = d.get("description").as_string();
   EXPECT_EQ(desc.find('\n'), std::string::npos); // folded `>-`
   EXPECT_TRUE(desc.starts_with("依恋，是人类最深层的本能"));
 }
