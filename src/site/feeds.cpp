@@ -45,7 +45,7 @@ std::string esc(std::string_view s) { return text::escape_html_min(s); }
 std::string summary_of(const Document& doc, const RenderedBody& body, size_t limit) {
   if (auto d = doc.front.get("description"); d.truthy()) return d.to_string();
   if (auto d = doc.front.get("intro"); d.truthy()) return d.to_string();
-  if (!body.excerpt.empty()) return body.excerpt;
+  if (!body.excerpt().empty()) return std::string(body.excerpt());
   std::string_view c = body.content;
   size_t units = 0, i = 0;
   while (i < c.size() && units < limit) {

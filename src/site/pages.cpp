@@ -77,11 +77,11 @@ void set_body_fields(const SiteModel& site, size_t doc_index, Object& o) {
   const RenderedBody& body = site.body(doc_index);
   o.set("updated", date_value(doc.updated_ms));
   const auto& owner = site.bodies[doc_index];
-  auto body_string = [&](const std::string& s) {
-    return owner ? Value(std::shared_ptr<const std::string>(owner, &s), true) : Value::safe(s);
+  auto body_string = [&](std::string_view s) {
+    return owner ? Value::slice(owner, s, true) : Value::safe(std::string(s));
   };
   o.set("content", body_string(body.content));
-  o.set("excerpt", body_string(body.excerpt));
+  o.set("excerpt", body_string(body.excerpt()));
   o.set("more", body_string(body.more_html()));
 }
 

@@ -122,12 +122,15 @@ std::string join(const std::vector<std::string>& v, size_t from = 0, size_t to =
   return s;
 }
 
-std::string trim(std::string_view s) {
+// `s` without leading and trailing whitespace, as a view of it (empty at its end when blank).
+std::string_view trim_view(std::string_view s) {
   size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string_view::npos) return {};
+  if (a == std::string_view::npos) return s.substr(s.size());
   size_t b = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(a, b - a + 1));
+  return s.substr(a, b - a + 1);
 }
+
+std::string trim(std::string_view s) { return std::string(trim_view(s)); }
 
 std::string lower_ascii(std::string s) {
   for (char& c : s) {
@@ -713,8 +716,7 @@ base::Result<markdown::Rendered> BodyRenderer::render(std::string_view body, siz
 void split_excerpt(const Document& doc, const BodyContext& ctx, RenderedBody& out) {
   base::Value fm_excerpt = doc.front.get("excerpt");
   if (fm_excerpt.is_string()) {
-    out.excerpt = fm_excerpt.as_string();
-    out.more_is_content = true;
+    out.excerpt_part = BodyPart::own(std::string(fm_excerpt.as_string()));
     return;
   }
   // the first `<!-- ?more ?-->` (case-insensitive), found without a regex: this runs on every post
@@ -733,17 +735,21 @@ void split_excerpt(const Document& doc, const BodyContext& ctx, RenderedBody& ou
     return {std::string_view::npos, 0};
   };
   if (auto [begin, end] = find_more(out.content); begin != std::string_view::npos) {
+    static constexpr std::string_view k_anchor = "<span id=\"more\"></span>";
     std::string_view html = out.content;
-    out.excerpt = trim(html.substr(0, begin));
-    out.more = trim(html.substr(end));
+    std::string_view excerpt = trim_view(html.substr(0, begin)), more = trim_view(html.substr(end));
     std::string content;
-    content.reserve(html.size() + 24);
-    content.append(html.substr(0, begin)).append("<span id=\"more\"></span>").append(html.substr(end));
+    content.reserve(html.size() - (end - begin) + k_anchor.size());
+    content.append(html.substr(0, begin)).append(k_anchor).append(html.substr(end));
+    // both parts are ranges of the new content: the excerpt where it was, the rest moved by
+    // the marker's replacement
+    out.excerpt_part = BodyPart::range(excerpt.data() - html.data(), excerpt.size());
+    out.more_part = BodyPart::range(more.data() - html.data() - end + begin + k_anchor.size(), more.size());
     out.content = std::move(content);
   } else {
-    out.excerpt = ctx.excerpt.automatic ? truncate_html(out.content, ctx.excerpt.length) : std::string();
-    if (out.excerpt == out.content) out.excerpt.clear();  // nothing cut: no "read more" needed
-    out.more_is_content = true;
+    std::string excerpt = ctx.excerpt.automatic ? truncate_html(out.content, ctx.excerpt.length) : std::string();
+    if (excerpt == out.content) excerpt.clear();  // nothing cut: no "read more" needed
+    out.excerpt_part = BodyPart::own(std::move(excerpt));
   }
 }
 

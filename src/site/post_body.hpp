@@ -48,11 +48,37 @@ struct BodyContext {
 BodyContext make_body_context(const config::SiteConfig& cfg, const std::filesystem::path& site_dir,
                               const text::UrlOptions& urls);
 
+// The excerpt or the `more` part of a rendered body: a range of the body's content, the whole
+// content, or a text of its own (a front-matter or automatic excerpt, a part spaced on its own).
+// Ranges keep a post's HTML once in memory instead of up to three times (content, excerpt and
+// more are most of a big site's memory).
+class BodyPart {
+public:
+  static BodyPart whole_content() { return BodyPart(k_whole, 0, {}); }
+  // `offset`/`size`: bytes of the content, which must not change afterwards.
+  static BodyPart range(size_t offset, size_t size) { return BodyPart(offset, size, {}); }
+  static BodyPart own(std::string text) { return BodyPart(k_own, 0, std::move(text)); }
+  // The part's text, given the content of the body it belongs to.
+  std::string_view in(std::string_view content) const {
+    if (m_offset == k_whole) return content;
+    if (m_offset == k_own) return m_own;
+    return content.substr(m_offset, m_size);
+  }
+  bool is_own() const { return m_offset == k_own; }
+
+private:
+  static constexpr size_t k_whole = static_cast<size_t>(-1), k_own = static_cast<size_t>(-2);
+  BodyPart(size_t offset, size_t size, std::string own) : m_offset(offset), m_size(size), m_own(std::move(own)) {}
+  size_t m_offset, m_size;
+  std::string m_own;
+};
+
 struct RenderedBody {
   std::string content;   // full HTML, `<!-- more -->` replaced by <span id="more"></span>
-  std::string excerpt;   // HTML before the marker, or front-matter `excerpt`, or the automatic excerpt, or ""
-  std::string more;      // HTML after the marker; empty when that is the whole content (more_html())
-  bool more_is_content = false;  // no marker: `more` is the content, not kept twice
+  // HTML before the marker, or front-matter `excerpt`, or the automatic excerpt, or ""
+  BodyPart excerpt_part = BodyPart::own({});
+  // HTML after the marker, or the whole content without one
+  BodyPart more_part = BodyPart::whole_content();
   std::vector<markdown::Heading> headings;
   bool needs_math = false;     // the page has formulas: load KaTeX (assets::head_tags)
   bool needs_mermaid = false;  // the page has mermaid diagrams: load mermaid
@@ -60,8 +86,10 @@ struct RenderedBody {
   // stale when one of them changes.
   std::vector<std::filesystem::path> dependencies;
 
+  // `page.excerpt` as themes see it.
+  std::string_view excerpt() const { return excerpt_part.in(content); }
   // `page.more` as themes see it: the HTML after the marker, or the whole content without one.
-  const std::string& more_html() const { return more_is_content ? content : more; }
+  std::string_view more_html() const { return more_part.in(content); }
 };
 
 // Renders `doc`'s body. Unknown tags become warnings (file:line) and stay as text; a tag that

@@ -186,16 +186,17 @@ base::Result<RenderedBody> render_document_body(const Document& d, const BodyCon
   if (ext == ".yml" || ext == ".yaml") return body;
   if (ext == ".html" || ext == ".htm") {
     body.content = std::string(d.body());
-    body.more_is_content = true;
     return body;
   }
   auto rendered = render_body(d, ctx, warnings);
   if (!rendered) return std::unexpected(rendered.error());
   body = std::move(*rendered);
-  if (cjk_spacing) {
+  if (cjk_spacing) {  // each part spaced on its own, as its own text (spacing looks across tags)
+    body.excerpt_part = BodyPart::own(space_cjk_latin(body.excerpt()));
+    if (body.more_html().data() != body.content.data() || body.more_html().size() != body.content.size()) {
+      body.more_part = BodyPart::own(space_cjk_latin(body.more_html()));
+    }
     body.content = space_cjk_latin(body.content);
-    body.excerpt = space_cjk_latin(body.excerpt);
-    if (!body.more_is_content) body.more = space_cjk_latin(body.more);
   }
   return body;
 }
@@ -234,7 +235,7 @@ struct Prints {
     // re-render every list the post is on. (The front-matter `updated` is in `meta`.)
     Hasher l;
     l.add(meta.h);
-    l.add(b.excerpt.empty() ? b.content : b.excerpt);
+    l.add(b.excerpt().empty() ? std::string_view(b.content) : b.excerpt());
     list[i] = l.h;
   }
 

@@ -157,6 +157,27 @@ TEST_F(SmallSite, ThemeWithoutFolderIsAWarning) {
   EXPECT_TRUE(build().warnings.empty());
 }
 
+// A post's excerpt and `more` are ranges of its content (kept once in memory); with cjk_spacing
+// each is spaced on its own. Both ways a theme sees the same three texts.
+TEST_F(SmallSite, ExcerptAndMoreWithAndWithoutCjkSpacing) {
+  file("themes/t/layout/post.njk", "[{{ page.excerpt }}][{{ page.more }}][{{ page.content }}]");
+  file("themes/t/layout/index.njk", "{% for p in page.posts.toArray() %}<{{ p.excerpt }}|{{ p.more }}>{% endfor %}");
+  post("split", "title: S\ndate: 2024-01-02", "前言Intro\n\n<!-- more -->\n\n正文Body\n");
+  post("whole", "title: W\ndate: 2024-01-01", "只有Text\n");
+  file("_config.yml", "theme: t\n");
+  build();
+  EXPECT_EQ(read("2024/01/02/split/index.html"),
+            "[<p>前言Intro</p>][<p>正文Body</p>][<p>前言Intro</p>\n<span id=\"more\"></span>\n\n<p>正文Body</p>\n]");
+  EXPECT_EQ(read("2024/01/01/whole/index.html"), "[][<p>只有Text</p>\n][<p>只有Text</p>\n]");
+  EXPECT_EQ(read("index.html"), "<<p>前言Intro</p>|<p>正文Body</p>><|<p>只有Text</p>\n>");
+  file("_config.yml", "theme: t\ncjk_spacing: true\n");
+  build();
+  EXPECT_EQ(read("2024/01/02/split/index.html"),
+            "[<p>前言 Intro</p>][<p>正文 Body</p>][<p>前言 Intro</p>\n<span id=\"more\"></span>\n\n<p>正文 Body</p>\n]");
+  EXPECT_EQ(read("2024/01/01/whole/index.html"), "[][<p>只有 Text</p>\n][<p>只有 Text</p>\n]");
+  EXPECT_EQ(read("index.html"), "<<p>前言 Intro</p>|<p>正文 Body</p>><|<p>只有 Text</p>\n>");
+}
+
 // Hexo's `path` and `url` locals name the file written; `url` drops index.html only with
 // pretty_urls.trailing_index: false (spec: "URL of a page keeps index.html").
 TEST_F(SmallSite, PathAndUrlLocalsAsHexo) {

@@ -268,24 +268,38 @@ TEST_F(PostBody, TocHeadings) {
 
 TEST_F(PostBody, ExcerptSplit) {
   site::RenderedBody more = render("first\n\n<!-- more -->\n\nsecond\n");
-  EXPECT_EQ(more.excerpt, "<p>first</p>");
+  EXPECT_EQ(more.excerpt(), "<p>first</p>");
   EXPECT_EQ(more.more_html(), "<p>second</p>");
   EXPECT_EQ(more.content, "<p>first</p>\n<span id=\"more\"></span>\n\n<p>second</p>\n");
+  // both parts are kept once, inside the content
+  auto inside = [](std::string_view part, const std::string& content) {
+    return part.data() >= content.data() && part.data() + part.size() <= content.data() + content.size();
+  };
+  EXPECT_TRUE(inside(more.excerpt(), more.content));
+  EXPECT_TRUE(inside(more.more_html(), more.content));
+  // the marker anywhere, blanks around it, a long excerpt: ranges still land on the right bytes
+  std::string head(500, 'h');
+  site::RenderedBody mid = render(head + "\n\n  <!--More-->  \n\n\ntail *x*\n\n<!-- more -->\n");
+  EXPECT_EQ(mid.excerpt(), "<p>" + head + "</p>");
+  EXPECT_EQ(mid.more_html(), "<p>tail <em>x</em></p>\n<!-- more -->");
+  site::RenderedBody empty = render("<!-- more -->\n");
+  EXPECT_EQ(empty.excerpt(), "");
+  EXPECT_EQ(empty.more_html(), "");
   site::RenderedBody fm = render("a\n<!-- more -->\nb\n", "excerpt: Given\n");
-  EXPECT_EQ(fm.excerpt, "Given");
+  EXPECT_EQ(fm.excerpt(), "Given");
   // Hexo's default: no marker, no excerpt
-  EXPECT_EQ(render("just text\n").excerpt, "");
+  EXPECT_EQ(render("just text\n").excerpt(), "");
 }
 
 TEST_F(PostBody, AutomaticExcerpt) {
   std::string long_text(300, 'a');
   site::RenderedBody r = render("**" + long_text + "** tail\n", "", "excerpt:\n  auto: true\n  length: 10\n");
-  EXPECT_EQ(r.excerpt, "<p><strong>aaaaaaaaaa</strong></p>");
+  EXPECT_EQ(r.excerpt(), "<p><strong>aaaaaaaaaa</strong></p>");
   EXPECT_EQ(r.more_html(), r.content);
-  EXPECT_TRUE(r.more.empty());  // not kept twice
+  EXPECT_EQ(r.more_html().data(), r.content.data());  // not kept twice
   // short posts need no excerpt; the marker still wins
-  EXPECT_EQ(render("short\n", "", "excerpt:\n  auto: true\n").excerpt, "");
-  EXPECT_EQ(render("a\n\n<!-- more -->\n\nb\n", "", "excerpt:\n  auto: true\n  length: 1\n").excerpt, "<p>a</p>");
+  EXPECT_EQ(render("short\n", "", "excerpt:\n  auto: true\n").excerpt(), "");
+  EXPECT_EQ(render("a\n\n<!-- more -->\n\nb\n", "", "excerpt:\n  auto: true\n  length: 1\n").excerpt(), "<p>a</p>");
 }
 
 TEST(TruncateHtml, GraphemesEntitiesAndTags) {
