@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -15,22 +16,32 @@ Result<std::string> read_file(const fs::path& path) {
   if (fd < 0) {
     return std::unexpected(error(std::string("cannot read file: ") + std::strerror(errno), path.string()));
   }
-  std::string data;
   struct stat st{};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      return std::unexpected(error(std::string("cannot read file: ") + std::strerror(saved), path.string()));
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
+  size_t expected = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  // read straight into the string (no copy through a buffer): room for one byte more than the
+  // file has, so that the read after the last byte sees the end; doubled if the file grew
+  std::string data;
+  size_t used = 0;
+  int failed = 0;
+  bool at_end = false;
+  for (size_t want = std::max<size_t>(expected + 1, 4096); !at_end && !failed; want = 2 * used) {
+    // (the size the operation is given is ignored: GCC 12 passes the grown capacity there)
+    data.resize_and_overwrite(want, [&](char* p, size_t) {
+      while (used < want) {
+        ssize_t n = ::read(fd, p + used, want - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          failed = n < 0 ? errno : 0;
+          at_end = n == 0;
+          break;
+        }
+        used += static_cast<size_t>(n);
+      }
+      return used;
+    });
   }
   ::close(fd);
+  if (failed) return std::unexpected(error(std::string("cannot read file: ") + std::strerror(failed), path.string()));
   return data;
 }
 

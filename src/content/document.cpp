@@ -121,7 +121,8 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
   doc.source = source.rel;
   doc.file = source.abs;
   doc.file_hash = base::content_hash(*raw);
-  doc.text = normalize_source(*raw);
+  normalize_source_in_place(*raw);
+  doc.text = std::move(*raw);
 
   bool markdown_like = doc.kind == Document::Kind::Post ||
                        is_markdown_ext(source.abs.extension().string()) ||

@@ -103,6 +103,10 @@ std::string normalize_source(std::string_view raw) {
   return out;
 }
 
+void normalize_source_in_place(std::string& text) {
+  if (text.starts_with("\xEF\xBB\xBF") || text.find('\r') != std::string::npos) text = normalize_source(std::string_view(text));
+}
+
 base::Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view path) {
   FrontMatter none;
   none.data = Value(base::Object());

@@ -15,6 +15,8 @@ namespace haven::content {
 
 // Strips a UTF-8 BOM and converts every CRLF (and lone CR) to LF, as Hexo does before anything else.
 std::string normalize_source(std::string_view raw);
+// The same in place (no copy when the text needs no change, as most do).
+void normalize_source_in_place(std::string& text);
 
 enum class FrontMatterFormat { None, Yaml, Json };
 

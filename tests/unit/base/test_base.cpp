@@ -2,8 +2,12 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include "base/diagnostic.hpp"
+#include "base/fs.hpp"
 #include "base/bytes.hpp"
 #include "base/hash.hpp"
 #include "base/value.hpp"
@@ -186,4 +190,29 @@ TEST(Value, FormatIsoUtcMatchesToIsoString) {
     std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT12:34:56.789Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     ASSERT_EQ(format_iso_utc(static_cast<double>(t) * 1000 + 789), expected) << day;
   }
+}
+
+// read_file reads straight into its string: files of every size around its first guess (the
+// file's size plus one byte), empty files, files whose size stat does not know (/proc), and
+// missing files.
+TEST(Fs, ReadFileGivesEveryByte) {
+  auto dir = std::filesystem::temp_directory_path() / ("haven-read-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (size_t size : {0, 1, 4095, 4096, 4097, 65536, 300001}) {
+    std::string text(size, '\0');
+    for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i * 7 % 26);
+    std::ofstream(dir / "f", std::ios::binary | std::ios::trunc) << text;
+    auto r = read_file(dir / "f");
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(*r, text) << size;
+  }
+  auto smaps = read_file("/proc/self/smaps");  // stat says 0 bytes; tens of kB, so it grows
+  ASSERT_TRUE(smaps.has_value());
+  EXPECT_GT(smaps->size(), 8192u);
+  EXPECT_NE(smaps->rfind("VmFlags:"), std::string::npos);
+  EXPECT_EQ(smaps->back(), '\n');
+  auto missing = read_file(dir / "missing");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("cannot read file"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
