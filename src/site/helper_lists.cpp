@@ -613,7 +613,7 @@ void register_list_helpers(tmpl::Engine& engine, const SiteModel& site) {
     int min_depth = static_cast<int>(o.num("min_depth", 1));
     int max_depth = static_cast<int>(o.num("max_depth", 6));
     std::vector<Heading> headings;
-    if (!a.empty() && a[0].is_array()) {  // page.toc: [{level, id, text}]
+    if (!a.empty() && a[0].is_array()) {  // a list of {level, id, text}
       for (const auto& h : a[0].as_array()) {
         int level = static_cast<int>(h.get("level").as_number());
         if (level < min_depth || level > max_depth || level < 1 || level > 6) continue;

@@ -69,7 +69,7 @@ struct TaxonomyRefs {
 };
 
 // The fields of a document value that come from its body and file (not its front matter):
-// updated, content, excerpt and more (toc: toc_value). The body's strings are shared with the rendered body,
+// updated, content, excerpt and more. The body's strings are shared with the rendered body,
 // not copied (they are most of a site's memory): an aliasing pointer keeps the body alive as long
 // as the value.
 void set_body_fields(const SiteModel& site, size_t doc_index, Object& o) {
@@ -85,26 +85,11 @@ void set_body_fields(const SiteModel& site, size_t doc_index, Object& o) {
   o.set("more", body_string(body.more_html()));
 }
 
-// `page.toc`: the body's headings as {level, id, text}.
-Value toc_value(const RenderedBody& body) {
-  Array toc;
-  for (const auto& h : body.headings) {
-    Object entry;
-    entry.reserve(3);
-    entry.set("level", Value(h.level));
-    entry.set("id", Value(h.id));
-    entry.set("text", Value(h.text));
-    toc.push_back(Value(std::move(entry)));
-  }
-  return Value(std::move(toc));
-}
-
 Value document_value(const SiteModel& site, size_t doc_index, std::optional<size_t> post_number,
                      const TaxonomyRefs& refs) {
   const Document& doc = site.docs[doc_index];
-  const RenderedBody& body = site.body(doc_index);
   Object o = doc.front.is_object() ? doc.front.as_object() : Object{};
-  o.reserve(o.size() + 26);  // the fields below: one allocation, no growth slack
+  o.reserve(o.size() + 21);  // at most the 21 fields below: one allocation
   o.set("title", Value(doc.title));
   o.set("date", date_value(doc.date_ms));
   set_body_fields(site, doc_index, o);  // updated, content, excerpt, more
@@ -124,7 +109,6 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   } else {
     o.set("__page", Value(true));
   }
-  o.set("toc", toc_value(body));
   Array tags, categories;
   if (post_number) {
     size_t p = *post_number;

@@ -178,6 +178,20 @@ TEST_F(SmallSite, ExcerptAndMoreWithAndWithoutCjkSpacing) {
   EXPECT_EQ(read("index.html"), "<<p>前言 Intro</p>|<p>正文 Body</p>><|<p>只有 Text</p>\n>");
 }
 
+// A post's own `toc: false` reaches the theme (the default theme then shows no table of
+// contents), as it does for Hexo themes; other posts keep theirs.
+TEST_F(SmallSite, FrontMatterTocFalseTurnsTheTableOfContentsOff) {
+  file("_config.yml", "title: T\n");
+  const std::string body = "## One\n\ntext\n\n## Two\n\ntext\n";
+  post("with", "title: With\ndate: 2024-01-01", body);
+  post("without", "title: Without\ndate: 2024-01-02\ntoc: false", body);
+  build();
+  EXPECT_NE(read("2024/01/01/with/index.html").find("class=\"toc-link\""), std::string::npos);
+  std::string off = read("2024/01/02/without/index.html");
+  EXPECT_EQ(off.find("class=\"toc-link\""), std::string::npos);
+  EXPECT_NE(off.find("id=\"Two\""), std::string::npos);  // the headings themselves stay
+}
+
 // Hexo's `path` and `url` locals name the file written; `url` drops index.html only with
 // pretty_urls.trailing_index: false (spec: "URL of a page keeps index.html").
 TEST_F(SmallSite, PathAndUrlLocalsAsHexo) {

@@ -179,7 +179,7 @@ TEST_F(HelperTest, Toc) {
             "<ol class=\"toc\"><li class=\"toc-item toc-level-3\"><a class=\"toc-link\" href=\"#%E4%BE%9D%E6%81%8B\"><span class=\"toc-text\">依恋</span></a></li>"
             "<li class=\"toc-item toc-level-3\"><a class=\"toc-link\" href=\"#c\"><span class=\"toc-text\">C</span></a>"
             "<ol class=\"toc-child\"><li class=\"toc-item toc-level-4\"><a class=\"toc-link\" href=\"#e\"><span class=\"toc-text\">E</span></a></li></ol></li></ol>");
-  // page.toc ([{level, id, text}]) works as well as the HTML
+  // a list of {level, id, text} works as well as the HTML
   EXPECT_EQ(render("{{ toc(t, list_number=false) }}", "t: [{level: 2, id: x, text: 'a<b'}]\n"),
             "<ol class=\"toc\"><li class=\"toc-item toc-level-2\"><a class=\"toc-link\" href=\"#x\"><span class=\"toc-text\">a&lt;b</span></a></li></ol>");
   EXPECT_EQ(render("{{ toc('<p>none</p>') }}"), "");
