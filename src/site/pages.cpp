@@ -41,6 +41,10 @@ private:
 
 Value date_value(double ms) { return std::isnan(ms) ? Value() : Value::date(ms); }
 
+// A string of a document, not copied: documents outlive every value built from them (SiteModel
+// owns both, and a serve rebuild that replaces a document redoes its values in place).
+Value doc_string(const std::string& s) { return Value::slice(nullptr, s, false); }
+
 Value taxonomy_ref(const SiteModel& site, const std::string& name, const std::string& slug, const std::string& path,
                    size_t count) {
   Object o;
@@ -54,8 +58,9 @@ Value taxonomy_ref(const SiteModel& site, const std::string& name, const std::st
 
 Value nav_ref(const SiteModel& site, const Document& doc) {
   Object o;
-  o.set("title", Value(doc.title));
-  o.set("path", Value(doc.path));
+  o.reserve(4);
+  o.set("title", doc_string(doc.title));
+  o.set("path", doc_string(doc.path));
   o.set("permalink", Value(site.full_url(doc.path)));
   o.set("date", date_value(doc.date_ms));
   return Value(std::move(o));
@@ -90,21 +95,20 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   const Document& doc = site.docs[doc_index];
   Object o = doc.front.is_object() ? doc.front.as_object() : Object{};
   o.reserve(o.size() + 21);  // at most the 21 fields below: one allocation
-  o.set("title", Value(doc.title));
+  o.set("title", doc_string(doc.title));
   o.set("date", date_value(doc.date_ms));
   set_body_fields(site, doc_index, o);  // updated, content, excerpt, more
-  o.set("source", Value(doc.source));
+  o.set("source", doc_string(doc.source));
   o.set("full_source", Value(doc.file.string()));
-  o.set("path", Value(doc.path));
+  o.set("path", doc_string(doc.path));
   o.set("permalink", Value(site.permalink(doc_index)));
-  o.set("layout", doc.layout.empty() ? Value(false) : Value(doc.layout));
+  o.set("layout", doc.layout.empty() ? Value(false) : doc_string(doc.layout));
   o.set("comments", Value(doc.comments));
   o.set("published", Value(doc.published));
-  // the file text, not copied: documents outlive every value built from them (SiteModel owns both)
-  o.set("raw", Value(std::shared_ptr<const std::string>(std::shared_ptr<const void>(), &doc.text), false));
+  o.set("raw", doc_string(doc.text));
   if (doc.is_post()) {
-    o.set("slug", Value(doc.slug));
-    if (!doc.abbrlink.empty() && !o.contains("abbrlink")) o.set("abbrlink", Value(doc.abbrlink));
+    o.set("slug", doc_string(doc.slug));
+    if (!doc.abbrlink.empty() && !o.contains("abbrlink")) o.set("abbrlink", doc_string(doc.abbrlink));
     o.set("__post", Value(true));
   } else {
     o.set("__page", Value(true));
