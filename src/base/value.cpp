@@ -90,7 +90,8 @@ Value::Value(std::shared_ptr<const Object> o) : m_kind(Kind::Object), m_ptr(std:
 Value::Value(std::shared_ptr<const Native> n) : m_kind(Kind::Native), m_ptr(std::move(n)) {}
 Value::Value(std::shared_ptr<const std::string> s, bool safe) : m_kind(Kind::String), m_safe(safe) {
   m_len = s ? s->size() : 0;
-  if (s) m_ptr = std::shared_ptr<const void>(s, s->data());
+  const char* data = s ? s->data() : nullptr;
+  m_ptr = std::shared_ptr<const void>(std::move(s), data);  // ownership moved: no reference counting
 }
 
 Value Value::slice(std::shared_ptr<const void> owner, std::string_view text, bool safe) {

@@ -296,6 +296,15 @@ void append_escaped(std::string& out, std::string_view s) {
   }
   size_t n = s.size();
   if (n == 0) return;
+  if (n < 16) {
+    // short texts (dates, paths, names) seldom need escaping: checked byte by byte, copied whole
+    bool plain = true;
+    for (char c : s) plain &= !((c == '&') | (c == '"') | (c == '\'') | (c == '<') | (c == '>') | (c == '\\'));
+    if (plain) {
+      append_text(out, s);
+      return;
+    }
+  }
   size_t len = out.size();
   // Worst case: every byte becomes a six-byte entity, plus slack for the 16-byte stores.
   size_t room = 6 * n + 16;

@@ -74,6 +74,10 @@ TEST(SpeedPaths, EscapingMatchesThePlainLoopAtEveryBlockBoundary) {
       std::string out = "prefix";
       tmpl::detail::append_escaped(out, s);
       ASSERT_EQ(out, "prefix" + plain_escape(s)) << "len " << len << " at " << at;
+      // the same through a view (a Value's string): short ones take their own path
+      std::string via_view = "prefix";
+      tmpl::detail::append_escaped(via_view, std::string_view(s));
+      ASSERT_EQ(via_view, out) << "view, len " << len << " at " << at;
     }
   }
   std::string all_special(40, '&');
