@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <chrono>
 #include <map>
@@ -340,6 +341,8 @@ struct PageRenderer {
   bool has_feed = false;
   // Hexo's site-level external_link filter (spec §9.6)
   bool external_links = false;
+  // what layout.njk added around the last body it wrapped (a size hint, see render)
+  mutable std::atomic<size_t> layout_overhead{0};
   std::string own_host;
   std::vector<std::string> excluded_hosts;
 
@@ -358,9 +361,14 @@ struct PageRenderer {
     RenderTracking tracking;
     auto html = theme.engine->render(layout, ctx);
     if (html && theme.engine->has_template("layout.njk") && layout != "layout.njk") {
+      // the wrapped page: its body plus what the layout added around the last body (pages of
+      // one site differ mostly in their bodies), so the page is not grown and copied as it renders
+      const size_t body_size = html->size();
+      const size_t expected = body_size + layout_overhead.load(std::memory_order_relaxed) + body_size / 8;
       base::Object wrapped = ctx.as_object();
       wrapped.set("body", Value::safe(std::move(*html)));
-      html = theme.engine->render("layout.njk", Value(std::move(wrapped)));
+      html = theme.engine->render("layout.njk", Value(std::move(wrapped)), expected);
+      if (html && html->size() > body_size) layout_overhead.store(html->size() - body_size, std::memory_order_relaxed);
     }
     used_site = tracking.site_read();
     if (!html) return std::unexpected(html.error());

@@ -760,7 +760,7 @@ std::vector<base::Diagnostic> Engine::finalize() {
 
 namespace {
 base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context,
-                              bool frameless_ok = true) {
+                              bool frameless_ok = true, size_t expected_size = 0) {
   Exec exec(engine, impl);
   exec.frameless_ok = frameless_ok;
   Context* ctx = exec.new_context(context.is_object() ? context : Value());
@@ -769,6 +769,7 @@ base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, co
   frame.top_level = true;
   frame.compile_root = true;
   std::string out = sized_output(t);
+  if (expected_size > out.capacity()) out.reserve(expected_size);
   try {
     exec.render_root(t, ctx, &frame, out);
     t.last_output_size.store(out.size(), std::memory_order_relaxed);
@@ -781,7 +782,7 @@ base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, co
 }
 } // namespace
 
-base::Result<std::string> Engine::render(std::string_view name, const Value& context) const {
+base::Result<std::string> Engine::render(std::string_view name, const Value& context, size_t expected_size) const {
   const Template* t = m_impl->find(name);
   if (!t) {
     auto it = m_impl->templates.find(name);
@@ -792,7 +793,7 @@ base::Result<std::string> Engine::render(std::string_view name, const Value& con
     }
     return std::unexpected(base::error(fmt::format("template not found: {}", name)));
   }
-  return run(*this, *m_impl, *t, context);
+  return run(*this, *m_impl, *t, context, true, expected_size);
 }
 
 base::Result<std::string> Engine::render_string(std::string_view source, const Value& context,

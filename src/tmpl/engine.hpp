@@ -93,8 +93,9 @@ public:
   // Whether template `name` was added.
   bool has_template(std::string_view name) const;
   // Renders template `name` with `context` (an Object, or Undefined for none). Runtime errors
-  // carry file:line:col. Requires finalize().
-  base::Result<std::string> render(std::string_view name, const base::Value& context) const;
+  // carry file:line:col. Requires finalize(). `expected_size`, when the caller knows better than
+  // the template's last output (a layout around a body of known size), is reserved up front.
+  base::Result<std::string> render(std::string_view name, const base::Value& context, size_t expected_size = 0) const;
   // Renders a one-off template source (not registered) with access to the registered templates.
   base::Result<std::string> render_string(std::string_view source, const base::Value& context,
                                           std::string_view path = "<string>") const;

@@ -678,3 +678,17 @@ TEST(SpeedPaths, ContextOnlyNamesAreFoundWhereverTheyAreBound) {
   EXPECT_EQ(str("{% set k = 'y' %}{% include 'uses' %}"), "[y]");
   EXPECT_EQ(str("{% from 'lib' import k %}{% include 'uses2' %}|{{ k() }}"), "[K]|K");
 }
+
+// A caller's size hint (a layout around a body of known size) is reserved up front; the output
+// is the same with or without it.
+TEST(SpeedPaths, ExpectedSizeIsReservedAndChangesNothing) {
+  tmpl::Engine e;
+  e.add_template("layout", "<main>{{ body }}</main>");
+  ASSERT_TRUE(e.finalize().empty());
+  Value ctx = obj({{"body", Value::safe(std::string(1000, 'b'))}});
+  auto plain = e.render("layout", ctx);
+  auto hinted = e.render("layout", ctx, 1 << 16);
+  ASSERT_TRUE(plain && hinted);
+  EXPECT_EQ(*hinted, *plain);
+  EXPECT_GE(hinted->capacity(), size_t{1} << 16);
+}
