@@ -64,7 +64,7 @@ public:
     if (m_offset == k_own) return m_own;
     return content.substr(m_offset, m_size);
   }
-  bool is_own() const { return m_offset == k_own; }
+  bool is_whole_content() const { return m_offset == k_whole; }
 
 private:
   static constexpr size_t k_whole = static_cast<size_t>(-1), k_own = static_cast<size_t>(-2);

@@ -194,9 +194,7 @@ base::Result<RenderedBody> render_document_body(const Document& d, const BodyCon
   body = std::move(*rendered);
   if (cjk_spacing) {  // each part spaced on its own, as its own text (spacing looks across tags)
     body.excerpt_part = BodyPart::own(space_cjk_latin(body.excerpt()));
-    if (body.more_html().data() != body.content.data() || body.more_html().size() != body.content.size()) {
-      body.more_part = BodyPart::own(space_cjk_latin(body.more_html()));
-    }
+    if (!body.more_part.is_whole_content()) body.more_part = BodyPart::own(space_cjk_latin(body.more_html()));
     body.content = space_cjk_latin(body.content);
   }
   return body;
