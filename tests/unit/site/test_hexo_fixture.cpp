@@ -150,12 +150,20 @@ TEST_F(HexoFixture, SiteTimezoneMovesUrlDatesLikeHexo) {
 
 // --- feeds, sitemap, search: same entries and fields, compared as sets --------------------------
 
+// The undated post is dated by the day its file was created (the copy's, in a test; the ground
+// truth's was made on 2026-11-24): that day in its URLs is masked, so that the comparison holds
+// on any day.
+std::string mask_undated_day(const std::string& block) {
+  static const std::regex k_day("[0-9]{4}/[0-9]{2}/[0-9]{2}/no-date/");
+  return std::regex_replace(block, k_day, "YYYY/MM/DD/no-date/");
+}
+
 std::vector<std::string> blocks(const std::string& xml, const std::string& tag) {
   std::vector<std::string> out;
   size_t pos = 0;
   while ((pos = xml.find("<" + tag + ">", pos)) != std::string::npos) {
     size_t end = xml.find("</" + tag + ">", pos);
-    out.push_back(xml.substr(pos, end - pos));
+    out.push_back(mask_undated_day(xml.substr(pos, end - pos)));
     pos = end;
   }
   return out;
