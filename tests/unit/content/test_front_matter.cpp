@@ -50,7 +50,7 @@ TEST(NormalizeSource, StripsBomAndConvertsLineEndings) {
   EXPECT_EQ(normalize_source("a\r\r\nb\r\n"), "a\n\nb\n");
   EXPECT_EQ(normalize_source("a\r\r\nb"), "a\n\nb");
   EXPECT_EQ(normalize_source(""), "");
-  for (std::string text : {"\xEF\xBB\xBFa\r\nb", "plain\n", "a\r", ""}) {
+  for (std::string text : {"\xEF\xBB\xBF" "a\r\nb", "plain\n", "a\r", ""}) {
     std::string expected = normalize_source(text);
     normalize_source_in_place(text);
     EXPECT_EQ(text, expected);
