@@ -37,6 +37,9 @@ private:
 
 // Positional argument `i` as a string ("" when absent or nullish).
 std::string arg_string(Args args, size_t i);
+// Argument `i` as text, without a copy when it is a string (`held` keeps a converted value);
+// `fallback` when it is missing, undefined or null.
+std::string_view arg_view(Args args, size_t i, std::string_view fallback, std::string& held);
 
 // Milliseconds since the epoch of a date-like value (Date, number, parseable string); the build
 // time for nullish; NaN for anything else.

@@ -63,6 +63,12 @@ std::string arg_string(Args args, size_t i) {
   return i < args.size() && !args[i].is_nullish() ? args[i].to_string() : std::string();
 }
 
+std::string_view arg_view(Args args, size_t i, std::string_view fallback, std::string& held) {
+  if (i >= args.size() || args[i].is_nullish()) return fallback;
+  if (args[i].is_string()) return args[i].as_string();
+  return held = args[i].to_string();
+}
+
 double to_ms(const Value& v, const SiteModel& site) {
   if (v.is_date() || v.is_number()) return v.as_number();
   if (v.is_string()) {
@@ -124,7 +130,7 @@ std::string url_for(tmpl::CallContext& ctx, const SiteModel& site, std::string_v
   if (path.starts_with('#') || path.starts_with("//") || path.starts_with("http:") || path.starts_with("https:")) {
     return std::string(path);
   }
-  bool relative = options.has("relative") ? options.flag("relative", false) : site.config.flag("relative_link");
+  bool relative = options.has("relative") ? options.flag("relative", false) : site.urls.relative_link;
   if (relative) {
     while (path.starts_with('/')) path.remove_prefix(1);
     return relative_url(ctx.lookup("path").to_string(), path);
@@ -334,10 +340,12 @@ void register_theme_helpers(tmpl::Engine& engine, const SiteModel& site, const b
 
   // --- URLs -----------------------------------------------------------------------------------
   fn("url_for", [s](CallContext& ctx, Args a, const KwArgs& kw) -> base::Result<Value> {
-    return Value(url_for(ctx, *s, a.empty() || a[0].is_nullish() ? "/" : a[0].to_string(), Options(a, 1, kw)));
+    std::string held;
+    return Value(url_for(ctx, *s, arg_view(a, 0, "/", held), Options(a, 1, kw)));
   });
   fn("full_url_for", [s](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
-    return Value(text::full_url_for(a.empty() || a[0].is_nullish() ? "/" : a[0].to_string(), s->urls));
+    std::string held;
+    return Value(text::full_url_for(arg_view(a, 0, "/", held), s->urls));
   });
   fn("relative_url", [](CallContext&, Args a, const KwArgs&) -> base::Result<Value> {
     return Value(relative_url(arg_string(a, 0), arg_string(a, 1)));

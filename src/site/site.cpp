@@ -521,6 +521,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   site.urls.root = site.config.str("root", "/");
   site.urls.trailing_index = site.config.flag("pretty_urls.trailing_index", true);
   site.urls.trailing_html = site.config.flag("pretty_urls.trailing_html", true);
+  site.urls.relative_link = site.config.flag("relative_link");
   std::string site_tz = site.config.str("timezone");
   if (!site_tz.empty() && !text::is_valid_zone(site_tz)) {
     return fail({base::error(fmt::format("unknown timezone \"{}\" in config", site_tz), "_config.yml")});

@@ -32,6 +32,9 @@ struct UrlOptions {
   std::string root = "/";  // site root path, starting and ending with '/'
   bool trailing_index = true;  // false: "a/index.html" → "a/"
   bool trailing_html = true;   // false: "a.html" → "a" (not for index.html)
+  // config relative_link: the url_for helper makes site paths relative to the page (the
+  // helper's business; url_for below ignores it). Kept here so the helper reads no config.
+  bool relative_link = false;
 };
 
 // Hexo's url_for: "#…", "//…", "http(s):…" and other-scheme URLs are returned unchanged;

@@ -192,6 +192,21 @@ TEST_F(SmallSite, FrontMatterTocFalseTurnsTheTableOfContentsOff) {
   EXPECT_NE(off.find("id=\"Two\""), std::string::npos);  // the headings themselves stay
 }
 
+// config relative_link: url_for gives paths relative to the page written; a call's own
+// `relative` option wins.
+TEST_F(SmallSite, RelativeLinkMakesUrlForRelativeToThePage) {
+  file("themes/t/layout/post.njk", "{{ url_for('css/a.css') }}|{{ url_for('/about/', {relative: false}) }}");
+  file("themes/t/layout/index.njk", "{{ url_for('css/a.css') }}");
+  post("p", "title: P\ndate: 2024-01-01");
+  file("_config.yml", "theme: t\nrelative_link: true\n");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "../../../../css/a.css|/about/");
+  EXPECT_EQ(read("index.html"), "css/a.css");
+  file("_config.yml", "theme: t\n");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "/css/a.css|/about/");
+}
+
 // Hexo's `path` and `url` locals name the file written; `url` drops index.html only with
 // pretty_urls.trailing_index: false (spec: "URL of a page keeps index.html").
 TEST_F(SmallSite, PathAndUrlLocalsAsHexo) {
