@@ -41,8 +41,8 @@ private:
 
 Value date_value(double ms) { return std::isnan(ms) ? Value() : Value::date(ms); }
 
-// A string of a document, not copied: documents outlive every value built from them (SiteModel
-// owns both, and a serve rebuild that replaces a document redoes its values in place).
+// A string of a document or of the site model (a permalink), not copied: the SiteModel outlives
+// every value built from it (a serve rebuild that replaces a document redoes its values in place).
 Value doc_string(const std::string& s) { return Value::slice(nullptr, s, false); }
 
 Value taxonomy_ref(const SiteModel& site, const std::string& name, const std::string& slug, const std::string& path,
@@ -56,12 +56,14 @@ Value taxonomy_ref(const SiteModel& site, const std::string& name, const std::st
   return Value(std::move(o));
 }
 
-Value nav_ref(const SiteModel& site, const Document& doc) {
+// `page.prev` / `page.next`: document `doc_index` by title, path, permalink and date.
+Value nav_ref(const SiteModel& site, size_t doc_index) {
+  const Document& doc = site.docs[doc_index];
   Object o;
   o.reserve(4);
   o.set("title", doc_string(doc.title));
   o.set("path", doc_string(doc.path));
-  o.set("permalink", Value(site.full_url(doc.path)));
+  o.set("permalink", doc_string(site.permalink(doc_index)));
   o.set("date", date_value(doc.date_ms));
   return Value(std::move(o));
 }
@@ -101,7 +103,7 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
   o.set("source", doc_string(doc.source));
   o.set("full_source", Value(doc.file.string()));
   o.set("path", doc_string(doc.path));
-  o.set("permalink", Value(site.permalink(doc_index)));
+  o.set("permalink", doc_string(site.permalink(doc_index)));
   o.set("layout", doc.layout.empty() ? Value(false) : doc_string(doc.layout));
   o.set("comments", Value(doc.comments));
   o.set("published", Value(doc.published));
@@ -119,8 +121,8 @@ Value document_value(const SiteModel& site, size_t doc_index, std::optional<size
     for (uint32_t t : site.taxonomies.post_tags[p]) tags.push_back(refs.tags[t]);
     for (uint32_t c : site.taxonomies.post_categories[p]) categories.push_back(refs.categories[c]);
     // Hexo: prev = the newer post, next = the older one (posts sorted newest first).
-    if (p > 0) o.set("prev", nav_ref(site, site.post(p - 1)));
-    if (p + 1 < site.posts.size()) o.set("next", nav_ref(site, site.post(p + 1)));
+    if (p > 0) o.set("prev", nav_ref(site, site.posts[p - 1]));
+    if (p + 1 < site.posts.size()) o.set("next", nav_ref(site, site.posts[p + 1]));
   }
   o.set("tags", Value(std::move(tags)));
   o.set("categories", Value(std::move(categories)));

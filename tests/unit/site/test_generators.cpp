@@ -207,6 +207,23 @@ TEST_F(SmallSite, RelativeLinkMakesUrlForRelativeToThePage) {
   EXPECT_EQ(read("2024/01/01/p/index.html"), "/css/a.css|/about/");
 }
 
+// page.prev / page.next (Hexo: prev is the newer post) carry the neighbour's title, path and
+// permalink, the same permalink that post has itself.
+TEST_F(SmallSite, PrevAndNextNameTheNeighbours) {
+  file("_config.yml", "url: https://blog.example.com\ntheme: t\n");
+  file("themes/t/layout/post.njk",
+       "{{ page.permalink }}<{{ page.prev.title }}|{{ page.prev.path }}|{{ page.prev.permalink }}>"
+       "<{{ page.next.title }}|{{ page.next.path }}|{{ page.next.permalink }}>");
+  for (int i = 1; i <= 3; ++i) post("p" + std::to_string(i), "title: 第" + std::to_string(i) + "篇\ndate: 2024-01-0" + std::to_string(i));
+  build();
+  EXPECT_EQ(read("2024/01/02/p2/index.html"),
+            "https://blog.example.com/2024/01/02/p2/"
+            "<第3篇|2024/01/03/p3/|https://blog.example.com/2024/01/03/p3/>"
+            "<第1篇|2024/01/01/p1/|https://blog.example.com/2024/01/01/p1/>");
+  EXPECT_EQ(read("2024/01/03/p3/index.html"),
+            "https://blog.example.com/2024/01/03/p3/<||><第2篇|2024/01/02/p2/|https://blog.example.com/2024/01/02/p2/>");
+}
+
 // Hexo's `path` and `url` locals name the file written; `url` drops index.html only with
 // pretty_urls.trailing_index: false (spec: "URL of a page keeps index.html").
 TEST_F(SmallSite, PathAndUrlLocalsAsHexo) {
