@@ -62,6 +62,35 @@ TEST(Utf8, FindInvalidAgreesWithDecodingOneSequenceAtATime) {
   }
 }
 
+// Texts of 64 bytes and more take the 32-bytes-at-a-time check (on CPUs with AVX2): valid mixed
+// Chinese and English text with at most one damaged byte, at every position relative to the
+// blocks, agrees with the one-sequence-at-a-time reference; so does every such text cut short.
+TEST(Utf8, FindInvalidInLongTextsAgreesWithReference) {
+  auto reference = [](std::string_view s) -> std::optional<size_t> {
+    for (size_t pos = 0; pos < s.size();) {
+      size_t at = pos;
+      if (decode_utf8(s, pos) == 0xFFFD && pos - at != 3) return at;
+    }
+    return std::nullopt;
+  };
+  const std::string_view pieces[] = {"依恋", "是", "ok ", "Hexo", "，", "é", "🚀", "\n", "ab", "\xEF\xBF\xBD"};
+  const unsigned char damage[] = {0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xE4, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, 'a', 0x00};
+  uint64_t state = 0x2545F4914F6CDD1Dull;
+  auto next = [&] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+  size_t invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const size_t target = 64 + next() % 200;
+    while (s.size() < target) s += pieces[next() % std::size(pieces)];
+    if (round % 4 != 0) s[next() % s.size()] = static_cast<char>(damage[next() % sizeof damage]);
+    ASSERT_EQ(find_invalid_utf8(s), reference(s)) << ::testing::PrintToString(s);
+    std::string_view cut = std::string_view(s).substr(0, 64 + next() % (s.size() - 63));
+    ASSERT_EQ(find_invalid_utf8(cut), reference(cut)) << ::testing::PrintToString(std::string(cut));
+    invalid += reference(s).has_value();
+  }
+  EXPECT_GT(invalid, 5000u);  // the damaged texts mostly are ill-formed: both outcomes are tested
+}
+
 TEST(Utf8, DecodeAdvances) {
   std::string s = "a依\xFF🚀";
   size_t pos = 0;
