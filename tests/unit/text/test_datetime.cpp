@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -252,6 +253,28 @@ TEST(FormatMomentWeeks, WeekYearsAcrossNewYear) {
   EXPECT_EQ(format_moment(jan1, "gggg-ww", "UTC"), "2021-01");
   double midnight = utc_ms_from_fields(2024, 1, 1, 0, 5);
   EXPECT_EQ(format_moment(midnight, "k h A a", "UTC"), "24 12 AM am");
+}
+
+// The per-thread memo holds fewer slots than there are keys here: every lookup, hit or
+// replaced, still gives the date of its own inputs. The keys differ in one input at a time and
+// have the same length (UTC or EST, en or ja), so only a full comparison tells them apart.
+TEST(FormatMomentMemo, ManyKeysEachGetTheirOwnResult) {
+  static const char* const k_en_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int day = 0; day < 6000; ++day) {
+      for (int variant = 0; variant < 4; ++variant) {
+        const bool est = variant % 2, ja = variant / 2;
+        const int year = 2020 + day / 336, month = day / 28 % 12 + 1, mday = day % 27 + 2;
+        const double ms = utc_ms_from_fields(year, month, mday, 2);  // 02:00 UTC: the evening before in EST
+        char want[32];
+        std::snprintf(want, sizeof want, "%04d-%02d-%02d ", year, month, mday - (est ? 1 : 0));
+        const std::string expected = want + (ja ? std::to_string(month) + "月" : std::string(k_en_months[month - 1]));
+        ASSERT_EQ(format_moment(ms, "YYYY-MM-DD MMM", est ? "EST" : "UTC", ja ? "ja" : "en"), expected)
+            << "day " << day << " variant " << variant << " pass " << pass;
+      }
+    }
+  }
 }
 
 TEST(FormatMomentInvalid, NaNIsInvalidDate) {
