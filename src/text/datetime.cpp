@@ -721,6 +721,54 @@ std::string_view next_format_token(std::string_view rest) {
   return rest.substr(0, 1);
 }
 
+// One piece of a format: a moment token, or text printed as it is (brackets, escapes, and
+// characters that are no token).
+struct FormatPiece {
+  std::string text;
+  bool literal = false;
+};
+
+// `format` (its long-date tokens expanded for the locale) split into pieces. Splitting tries
+// every moment token at every position, which cost more than printing the date, so the pieces
+// of the last few (format, locale) pairs are kept per thread: a site uses one or two formats.
+const std::vector<FormatPiece>& compiled_format(std::string_view format, std::string_view locale_name,
+                                               const MomentLocale& loc) {
+  struct Compiled {
+    std::string format, locale;
+    std::vector<FormatPiece> pieces;
+  };
+  constexpr size_t k_kept = 8;
+  thread_local std::vector<Compiled> kept;
+  for (const Compiled& c : kept) {
+    if (c.format == format && c.locale == locale_name) return c.pieces;
+  }
+  std::vector<FormatPiece> pieces;
+  const std::string expanded = expand_long_formats(format, loc);
+  const std::string_view f = expanded;
+  size_t i = 0;
+  while (i < f.size()) {
+    if (f[i] == '[') {
+      size_t close = bracket_end(f, i);
+      if (close != std::string_view::npos) {
+        pieces.push_back({std::string(f.substr(i + 1, close - i - 1)), true});
+        i = close + 1;
+        continue;
+      }
+    }
+    bool escaped = false;
+    if (f[i] == '\\' && i + 1 < f.size()) {
+      escaped = true;
+      ++i;
+    }
+    std::string_view tok = next_format_token(f.substr(i));
+    i += tok.size();
+    pieces.push_back({std::string(tok), escaped});
+  }
+  if (kept.size() == k_kept) kept.erase(kept.begin());
+  kept.push_back({std::string(format), std::string(locale_name), std::move(pieces)});
+  return kept.back().pieces;
+}
+
 } // namespace
 
 namespace {
@@ -770,8 +818,6 @@ std::string format_moment_uncached(double utc_ms, std::string_view format, std::
   const icu::TimeZone* tz = find_zone(zone);
   int64_t offset = offset_of(tz, utc_ms);
   Civil c = civil_from_ms(utc_ms + static_cast<double>(offset));
-  std::string fmt = expand_long_formats(format, loc);
-  std::string_view f = fmt;
   std::string out;
   auto offset_text = [&](bool colon) {
     int64_t minutes = offset / 60000;
@@ -783,24 +829,9 @@ std::string format_moment_uncached(double utc_ms, std::string_view format, std::
     text += pad(minutes % 60, 2);
     return text;
   };
-  size_t i = 0;
-  while (i < f.size()) {
-    if (f[i] == '[') {
-      size_t close = bracket_end(f, i);
-      if (close != std::string_view::npos) {
-        out.append(f.substr(i + 1, close - i - 1));
-        i = close + 1;
-        continue;
-      }
-    }
-    bool escaped = false;
-    if (f[i] == '\\' && i + 1 < f.size()) {
-      escaped = true;
-      ++i;
-    }
-    std::string_view tok = next_format_token(f.substr(i));
-    i += tok.size();
-    if (escaped) {
+  for (const FormatPiece& piece : compiled_format(format, locale, loc)) {
+    const std::string_view tok = piece.text;
+    if (piece.literal) {
       out.append(tok);
       continue;
     }
