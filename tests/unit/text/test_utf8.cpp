@@ -35,22 +35,34 @@ TEST(Utf8, FindInvalid) {
   }
 }
 
-// find_invalid_utf8's fast paths agree with decoding one sequence at a time (decode_utf8 gives
-// U+FFFD for an ill-formed sequence and advances by one byte; a real U+FFFD takes three).
+// The reference for find_invalid_utf8's fast paths: decoding one sequence at a time (decode_utf8
+// gives U+FFFD for an ill-formed sequence and advances by one byte; a real U+FFFD takes three).
+std::optional<size_t> invalid_by_decoding(std::string_view s) {
+  for (size_t pos = 0; pos < s.size();) {
+    size_t at = pos;
+    if (decode_utf8(s, pos) == 0xFFFD && pos - at != 3) return at;
+  }
+  return std::nullopt;
+}
+
+// A deterministic xorshift64 stream for the random texts below.
+struct XorShift {
+  uint64_t state;
+  uint64_t operator()() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+};
+
+// find_invalid_utf8's fast paths agree with decoding one sequence at a time.
 TEST(Utf8, FindInvalidAgreesWithDecodingOneSequenceAtATime) {
-  auto reference = [](std::string_view s) -> std::optional<size_t> {
-    for (size_t pos = 0; pos < s.size();) {
-      size_t at = pos;
-      if (decode_utf8(s, pos) == 0xFFFD && pos - at != 3) return at;
-    }
-    return std::nullopt;
-  };
   // bytes drawn mostly from the lead and continuation ranges of CJK text, so that valid runs
   // are long and every kind of break in them comes up
   const unsigned char alphabet[] = {'a', ' ', 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0,
                                     0xE4, 0xE9, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xFF};
-  uint64_t state = 0x9E3779B97F4A7C15ull;
-  auto next = [&] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+  XorShift next{0x9E3779B97F4A7C15ull};
   for (int round = 0; round < 50000; ++round) {
     std::string s;
     size_t length = next() % 40;
@@ -58,7 +70,7 @@ TEST(Utf8, FindInvalidAgreesWithDecodingOneSequenceAtATime) {
       if (next() % 3 == 0) s += "依恋"[next() % 6];  // pieces of a real sequence
       else s += static_cast<char>(alphabet[next() % sizeof alphabet]);
     }
-    ASSERT_EQ(find_invalid_utf8(s), reference(s)) << ::testing::PrintToString(s);
+    ASSERT_EQ(find_invalid_utf8(s), invalid_by_decoding(s)) << ::testing::PrintToString(s);
   }
 }
 
@@ -66,27 +78,19 @@ TEST(Utf8, FindInvalidAgreesWithDecodingOneSequenceAtATime) {
 // Chinese and English text with at most one damaged byte, at every position relative to the
 // blocks, agrees with the one-sequence-at-a-time reference; so does every such text cut short.
 TEST(Utf8, FindInvalidInLongTextsAgreesWithReference) {
-  auto reference = [](std::string_view s) -> std::optional<size_t> {
-    for (size_t pos = 0; pos < s.size();) {
-      size_t at = pos;
-      if (decode_utf8(s, pos) == 0xFFFD && pos - at != 3) return at;
-    }
-    return std::nullopt;
-  };
   const std::string_view pieces[] = {"依恋", "是", "ok ", "Hexo", "，", "é", "🚀", "\n", "ab", "\xEF\xBF\xBD"};
   const unsigned char damage[] = {0x80, 0xBF, 0xC0, 0xC2, 0xE0, 0xE4, 0xED, 0xF0, 0xF4, 0xF5, 0xFF, 'a', 0x00};
-  uint64_t state = 0x2545F4914F6CDD1Dull;
-  auto next = [&] { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; };
+  XorShift next{0x2545F4914F6CDD1Dull};
   size_t invalid = 0;
   for (int round = 0; round < 20000; ++round) {
     std::string s;
     const size_t target = 64 + next() % 200;
     while (s.size() < target) s += pieces[next() % std::size(pieces)];
     if (round % 4 != 0) s[next() % s.size()] = static_cast<char>(damage[next() % sizeof damage]);
-    ASSERT_EQ(find_invalid_utf8(s), reference(s)) << ::testing::PrintToString(s);
+    ASSERT_EQ(find_invalid_utf8(s), invalid_by_decoding(s)) << ::testing::PrintToString(s);
     std::string_view cut = std::string_view(s).substr(0, 64 + next() % (s.size() - 63));
-    ASSERT_EQ(find_invalid_utf8(cut), reference(cut)) << ::testing::PrintToString(std::string(cut));
-    invalid += reference(s).has_value();
+    ASSERT_EQ(find_invalid_utf8(cut), invalid_by_decoding(cut)) << ::testing::PrintToString(std::string(cut));
+    invalid += invalid_by_decoding(s).has_value();
   }
   EXPECT_GT(invalid, 5000u);  // the damaged texts mostly are ill-formed: both outcomes are tested
 }
