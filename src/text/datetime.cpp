@@ -785,10 +785,10 @@ std::string format_moment(double utc_ms, std::string_view format, std::string_vi
   if (zone.empty()) zone = local = local_zone();
   struct Slot {
     uint8_t key_size = 0;  // 0: empty
-    char key[63];
+    char key[95];          // room for a long format and zone name (longer keys are not kept)
     std::string value;
   };
-  constexpr size_t k_slots = size_t{1} << 14;  // 1.5 MB per thread, allocated on first use
+  constexpr size_t k_slots = size_t{1} << 14;  // 2 MB per thread, allocated on first use
   char key[sizeof Slot::key];
   const size_t key_size = sizeof utc_ms + format.size() + zone.size() + locale.size() + 3;
   if (key_size > sizeof key) return format_moment_uncached(utc_ms, format, given_zone, locale);
