@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -578,7 +580,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     else site.docs.push_back(*c.doc);
   }
   report.loaded_files.reserve(site.docs.size());
-  for (const auto& d : site.docs) report.loaded_files.emplace_back(d.file, d.file_hash);
+  for (const auto& d : site.docs) report.loaded_files.push_back({d.file, d.file_hash, d.file_stat});
 
   base::Object data;
   for (const auto& s : sources) {
@@ -606,14 +608,40 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       d.published = false;
       report.valid_until_ms = std::min(report.valid_until_ms, d.date_ms);
     }
-    auto path = content::compute_path(d, site.config, load_options);
-    if (!path) errors.push_back(path.error());
-    else d.path = std::move(*path);
   }
-  if (!errors.empty()) return fail(std::move(errors));
   site.permalinks.resize(site.docs.size());
-  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) { site.permalinks[i] = site.full_url(site.docs[i].path); });
+  std::vector<std::optional<Diagnostic>> route_errors(site.docs.size());
+  tbb::parallel_for(size_t(0), site.docs.size(), [&](size_t i) {
+    Document& d = site.docs[i];
+    auto path = content::compute_path(d, site.config, load_options);
+    if (!path) { route_errors[i] = std::move(path.error()); return; }
+    d.path = std::move(*path);
+    site.permalinks[i] = site.full_url(d.path);
+  });
+  for (auto& e : route_errors) if (e) errors.push_back(std::move(*e));
+  if (!errors.empty()) return fail(std::move(errors));
   phase("routes");
+
+  // The post lists, the taxonomies and the theme need no bodies: they are made alongside the
+  // markdown phase (each is single-threaded, and the other core keeps rendering bodies).
+  tbb::task_group alongside;
+  std::expected<Theme, Errors> theme = std::unexpected(Errors{});
+  alongside.run([&] {
+    // lists: published posts newest first (ties keep source order), pages in source order
+    for (uint32_t i = 0; i < site.docs.size(); ++i) {
+      const auto& d = site.docs[i];
+      if (!d.published) continue;
+      (d.is_post() ? site.posts : site.pages).push_back(i);
+    }
+    std::stable_sort(site.posts.begin(), site.posts.end(),
+                     [&](uint32_t a, uint32_t b) { return site.docs[a].date_ms > site.docs[b].date_ms; });
+    std::vector<const Document*> posts;
+    for (uint32_t i : site.posts) posts.push_back(&site.docs[i]);
+    site.taxonomies = content::build_taxonomies(posts, site.config);
+    // theme: loaded again each build, because its helpers are bound to this build's model (a few
+    // milliseconds next to rendering); which pages re-render is decided by `changed_templates`.
+    theme = load_theme(site_dir, site);
+  });
 
   // bodies: reuse a rendered body when its inputs are the same
   std::map<std::string, size_t> by_slug, by_title;
@@ -673,32 +701,15 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     c.body_key = key.h;
     c.body_valid = true;
   });
+  alongside.wait();
   for (auto& w : body_warnings) for (auto& d : w) report.warnings.push_back(std::move(d));
   if (!errors.empty()) return fail(std::move(errors));
   for (size_t i = 0; i < doc_sources.size(); ++i) next->docs[doc_sources[i]->rel] = std::move(fresh[i]);
   report.stats.bodies_rendered = bodies_rendered;
-  phase("markdown");
-
-  // lists: published posts newest first (ties keep source order), pages in source order
-  for (uint32_t i = 0; i < site.docs.size(); ++i) {
-    const auto& d = site.docs[i];
-    if (!d.published) continue;
-    (d.is_post() ? site.posts : site.pages).push_back(i);
-  }
-  std::stable_sort(site.posts.begin(), site.posts.end(),
-                   [&](uint32_t a, uint32_t b) { return site.docs[a].date_ms > site.docs[b].date_ms; });
-  {
-    std::vector<const Document*> posts;
-    for (uint32_t i : site.posts) posts.push_back(&site.docs[i]);
-    site.taxonomies = content::build_taxonomies(posts, site.config);
-  }
   report.stats.posts = site.posts.size();
   report.stats.pages = site.pages.size();
-  phase("taxonomies");
+  phase("markdown");  // with the taxonomies and the theme, made alongside
 
-  // theme: loaded again each build, because its helpers are bound to this build's model (a few
-  // milliseconds next to rendering); which pages re-render is decided by `changed_templates`.
-  auto theme = load_theme(site_dir, site);
   if (!theme) return fail(std::move(theme.error()));
   next->theme = std::move(*theme);
   const Theme& th = *next->theme;
