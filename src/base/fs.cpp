@@ -11,13 +11,43 @@
 
 namespace haven::base {
 
-Result<std::string> read_file(const fs::path& path) {
+namespace {
+
+constexpr unsigned k_stat_mask = STATX_SIZE | STATX_INO | STATX_BTIME | STATX_MTIME | STATX_CTIME;
+
+FileStat from_statx(const struct statx& sx) {
+  auto ms = [](const struct statx_timestamp& ts) {
+    return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec / 1000000);
+  };
+  FileStat st;
+  st.ok = true;
+  st.size = sx.stx_size;
+  st.mtime_ns = static_cast<int64_t>(sx.stx_mtime.tv_sec) * 1000000000 + sx.stx_mtime.tv_nsec;
+  st.inode = sx.stx_ino;
+  st.times.modify_ms = ms(sx.stx_mtime);
+  st.times.change_ms = ms(sx.stx_ctime);
+  st.times.birth_ms = (sx.stx_mask & STATX_BTIME) ? ms(sx.stx_btime) : st.times.change_ms;
+  return st;
+}
+
+} // namespace
+
+FileStat stat_file(const fs::path& path) {
+  struct statx sx{};
+  if (::statx(AT_FDCWD, path.c_str(), 0, k_stat_mask, &sx) != 0) return {};
+  return from_statx(sx);
+}
+
+Result<std::string> read_file(const fs::path& path, FileStat* stat) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return std::unexpected(error(std::string("cannot read file: ") + std::strerror(errno), path.string()));
   }
-  struct stat st{};
-  size_t expected = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
+  struct statx sx{};
+  FileStat st;
+  if (::statx(fd, "", AT_EMPTY_PATH, k_stat_mask, &sx) == 0) st = from_statx(sx);
+  if (stat) *stat = st;
+  size_t expected = static_cast<size_t>(st.size);
   // read straight into the string (no copy through a buffer): room for one byte more than the
   // file has, so that the read after the last byte sees the end; doubled if the file grew
   std::string data;
@@ -80,18 +110,7 @@ Result<void> write_all(int fd, std::string_view data, std::string_view path) {
   return {};
 }
 
-FileTimes file_times(const fs::path& path) {
-  FileTimes t;
-  struct statx sx{};
-  if (::statx(AT_FDCWD, path.c_str(), 0, STATX_BTIME | STATX_MTIME | STATX_CTIME, &sx) != 0) return t;
-  auto ms = [](const struct statx_timestamp& ts) {
-    return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec / 1000000);
-  };
-  t.modify_ms = ms(sx.stx_mtime);
-  t.change_ms = ms(sx.stx_ctime);
-  t.birth_ms = (sx.stx_mask & STATX_BTIME) ? ms(sx.stx_btime) : t.change_ms;
-  return t;
-}
+FileTimes file_times(const fs::path& path) { return stat_file(path).times; }
 
 std::string relative_slash(const fs::path& path, const fs::path& base) {
   return path.lexically_relative(base).generic_string();

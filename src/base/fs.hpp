@@ -10,8 +10,26 @@ namespace haven::base {
 
 namespace fs = std::filesystem;
 
-// The whole file as bytes.
-Result<std::string> read_file(const fs::path& path);
+struct FileTimes {
+  double birth_ms = 0;  // creation time (statx btime), or ctime where the filesystem lacks it
+  double modify_ms = 0; // mtime
+  double change_ms = 0; // ctime
+};
+
+// A file's identity (size, mtime and inode change whenever it is written or replaced) and times.
+struct FileStat {
+  bool ok = false;  // false when the file could not be stat'ed (everything else zero)
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+  FileTimes times;
+};
+// `path`'s identity and times from one statx.
+FileStat stat_file(const fs::path& path);
+
+// The whole file as bytes; `stat`, when given, receives the opened file's identity and times
+// (taken before reading, with the same statx that sizes the read: no extra system call).
+Result<std::string> read_file(const fs::path& path, FileStat* stat = nullptr);
 
 // Writes `data` to `path`, creating parent folders; when `skip_if_same` and the file already
 // holds exactly these bytes it is left untouched (returns false). Returns true when written.
@@ -22,11 +40,6 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
 // success the caller still owns and closes `fd`.
 Result<void> write_all(int fd, std::string_view data, std::string_view path);
 
-struct FileTimes {
-  double birth_ms = 0;  // creation time (statx btime), or ctime where the filesystem lacks it
-  double modify_ms = 0; // mtime
-  double change_ms = 0; // ctime
-};
 // Times of `path` in epoch milliseconds; zeros when it cannot be stat'ed.
 FileTimes file_times(const fs::path& path);
 

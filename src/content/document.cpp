@@ -108,7 +108,8 @@ std::string taxonomy_slug(std::string_view name, const Value& map, int filename_
 
 base::Result<Document> load_document(const SourceFile& source, const config::SiteConfig& config,
                                      const LoadOptions& options) {
-  auto raw = base::read_file(source.abs);
+  base::FileStat stat;
+  auto raw = base::read_file(source.abs, &stat);
   if (!raw) return std::unexpected(raw.error());
   std::string display_path = "source/" + source.rel;
   if (auto bad = text::find_invalid_utf8(*raw)) {
@@ -121,6 +122,7 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
   doc.source = source.rel;
   doc.file = source.abs;
   doc.file_hash = base::content_hash(*raw);
+  doc.file_stat = stat;
   normalize_source_in_place(*raw);
   doc.text = std::move(*raw);
 
@@ -147,7 +149,7 @@ base::Result<Document> load_document(const SourceFile& source, const config::Sit
   Value titlecase = front.get("titlecase");
   if (titlecase.is_undefined() ? config.flag("titlecase") : titlecase.truthy()) doc.title = text::titlecase(doc.title);
 
-  auto times = base::file_times(doc.file);
+  const base::FileTimes& times = doc.file_stat.times;
   auto date = resolve_hexo_date(front.get("date"), options.process_zone, options.site_timezone);
   doc.date_ms = date ? *date : (doc.is_post() ? times.birth_ms : times.change_ms);
 

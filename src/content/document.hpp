@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/diagnostic.hpp"
+#include "base/fs.hpp"
 #include "base/value.hpp"
 #include "config/config.hpp"
 #include "content/sources.hpp"
@@ -22,6 +23,7 @@ struct Document {
   std::filesystem::path file;
   std::string text;                // normalised file text (BOM stripped, LF)
   uint64_t file_hash = 0;          // base::content_hash of the file's bytes as read
+  base::FileStat file_stat;        // the file's identity and times when it was read
   size_t body_offset = 0;          // where the body starts in `text`
   uint32_t body_line = 1;
   base::Value front;               // the front-matter object, unknown keys included

@@ -33,23 +33,24 @@ struct Fingerprint {
   void add(std::string_view s) { h = base::content_hash(s, h); }
   void add(uint64_t v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
   // A file's identity: size, mtime and inode change whenever it is written or replaced.
-  void add_file(const fs::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return add(uint64_t{0});
-    add(static_cast<uint64_t>(st.st_size));
-    add(static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec));
-    add(static_cast<uint64_t>(st.st_ino));
+  void add_identity(const base::FileStat& st) {
+    if (!st.ok) return add(uint64_t{0});
+    add(st.size);
+    add(static_cast<uint64_t>(st.mtime_ns));
+    add(st.inode);
   }
+  void add_file(const fs::path& path) { add_identity(base::stat_file(path)); }
 };
 
 // Everything a build reads: Haven itself, the options, the config files, every source file and
 // every site theme file (content and identity: `updated` comes from mtimes, and two writes in one
 // clock tick share an mtime), and the hour of the build (sitemaps show the day; date() with no
 // argument the build time). Two builds with the same fingerprint write the same output, except
-// for a future post's date passing (OutputManifest::valid_until_ms). Files in `already_read`
-// (file → base::content_hash of the bytes a build read) are not read again.
+// for a future post's date passing (OutputManifest::valid_until_ms). With `built` (the report of
+// the build just made) the sources are the ones that build found, and the files it loaded count
+// with the identity and content hash they had when it read them (not read again).
 uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig& cfg, const fs::path& out_dir,
-                           const std::vector<std::pair<fs::path, uint64_t>>& already_read = {}) {
+                           const BuildReport* built = nullptr) {
   Fingerprint f;
   f.add("haven " HAVEN_VERSION);
   f.add_file("/proc/self/exe");
@@ -69,7 +70,9 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
   }
   std::sort(files.begin(), files.end());
   for (const auto& c : options.config_files) files.emplace_back(c, options.site_dir / c);
-  for (const auto& s : content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg)) {
+  auto found = built ? std::vector<content::SourceFile>{}
+                     : content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg);
+  for (const auto& s : built ? built->sources : found) {
     files.emplace_back(s.rel + '\0' + std::to_string(static_cast<int>(s.kind)), s.abs);
   }
   fs::path themes = options.site_dir / "themes";
@@ -81,20 +84,25 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
     std::sort(theme_files.begin(), theme_files.end());
     files.insert(files.end(), theme_files.begin(), theme_files.end());
   }
-  std::unordered_map<std::string, uint64_t> known;
-  known.reserve(already_read.size());
-  for (const auto& [file, hash] : already_read) known.emplace(file.string(), hash);
+  std::unordered_map<std::string_view, const BuildReport::LoadedFile*> loaded;
+  if (built) {
+    loaded.reserve(built->loaded_files.size());
+    for (const auto& l : built->loaded_files) loaded.emplace(l.file.native(), &l);
+  }
   std::vector<uint64_t> hashes(files.size());
   tbb::parallel_for(size_t(0), files.size(), [&](size_t i) {
     Fingerprint one;
     one.add(files[i].first);
-    one.add_file(files[i].second);
     std::error_code file_ec;
-    if (auto it = known.find(files[i].second.string()); it != known.end()) {
-      one.add(it->second);
-    } else if (fs::is_regular_file(files[i].second, file_ec)) {
-      auto text = base::read_file(files[i].second);
-      one.add(text ? base::content_hash(*text) : uint64_t{1});
+    if (auto it = loaded.find(files[i].second.native()); it != loaded.end()) {
+      one.add_identity(it->second->stat);
+      one.add(it->second->hash);
+    } else {
+      one.add_file(files[i].second);
+      if (fs::is_regular_file(files[i].second, file_ec)) {
+        auto text = base::read_file(files[i].second);
+        one.add(text ? base::content_hash(*text) : uint64_t{1});
+      }
     }
     hashes[i] = one.h;
   });
@@ -160,7 +168,7 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   if (!report) return report;
   auto write_start = Clock::now();
   double write_cpu_start = base::process_cpu_ms();
-  if (cfg && !fingerprinted) manifest.inputs = input_fingerprint(options, *cfg, out_dir, report->loaded_files);
+  if (cfg && !fingerprinted) manifest.inputs = input_fingerprint(options, *cfg, out_dir, &*report);
   manifest.valid_until_ms = report->valid_until_ms;
   manifest.posts = report->stats.posts;
   manifest.pages = report->stats.pages;

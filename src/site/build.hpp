@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "base/diagnostic.hpp"
+#include "base/fs.hpp"
+#include "content/sources.hpp"
 
 namespace haven::site {
 
@@ -64,9 +66,17 @@ struct BuildReport {
                                      // output changes by itself then
   std::vector<base::Diagnostic> warnings;
   std::filesystem::path output_dir;
-  // The documents the build loaded: file → base::content_hash of its bytes as read, so the
-  // input fingerprint of a first build need not read them again.
-  std::vector<std::pair<std::filesystem::path, uint64_t>> loaded_files;
+  // The documents the build loaded: each file with base::content_hash of its bytes and its
+  // identity as read, and every source file the build found. The input fingerprint of a first
+  // build is taken from these, so it describes what was built (a file added, removed or changed
+  // while the build ran makes the next build run again) and costs no second walk of the sources.
+  struct LoadedFile {
+    std::filesystem::path file;
+    uint64_t hash = 0;
+    base::FileStat stat;
+  };
+  std::vector<LoadedFile> loaded_files;
+  std::vector<content::SourceFile> sources;
 };
 
 // Builds the site and writes it (Site::build, then commit_output); on any error nothing in the

@@ -139,15 +139,14 @@ struct Hasher {
   void add(double v) { add(std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
 };
 
-uint64_t file_stamp(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
+uint64_t stamp_of(const base::FileStat& st) {
   Hasher h;
-  h.add(static_cast<uint64_t>(size));
-  h.add(static_cast<uint64_t>(mtime));
+  h.add(st.size);
+  h.add(static_cast<uint64_t>(st.mtime_ns));
   return h.h;
 }
+
+uint64_t file_stamp(const fs::path& path) { return stamp_of(base::stat_file(path)); }
 
 // `path` (absolute) relative to `dir`, also when one of them is reached through a symlink (the
 // watcher reports real paths; the site folder may be given as a relative or linked path).
@@ -554,8 +553,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   std::mutex errors_mutex;
   tbb::parallel_for(size_t(0), doc_sources.size(), [&](size_t i) {
     const auto& src = *doc_sources[i];
-    uint64_t stamp = file_stamp(src.abs);
+    uint64_t stamp = 0;  // a first build stamps a file with what it read (see below)
     if (prev) {
+      stamp = file_stamp(src.abs);
       auto it = prev->docs.find(src.rel);
       std::string rel_site = (fs::path(site.config.str("source_dir", "source")) / src.rel).generic_string();
       if (it != prev->docs.end() && it->second.stamp == stamp && !changed_sources.count(rel_site)) {
@@ -569,7 +569,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       errors.push_back(doc.error());
       return;
     }
-    fresh[i].stamp = stamp;
+    fresh[i].stamp = prev ? stamp : stamp_of(doc->file_stat);
     fresh[i].doc = std::make_shared<Document>(std::move(*doc));
     reloaded[i] = true;
   });
@@ -720,7 +720,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     report.warnings.push_back(std::move(w));
   }
   SiteValues values = build_site_values(site, th.config);
-  phase("theme");
+  phase("values");
 
   // Fingerprints of what pages can show, for deciding what to render again (see Prints). A
   // one-shot build renders everything and has no next build: it needs them only for the search
@@ -1013,6 +1013,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     plan.bytes_total = report.stats.bytes_total;
     plan.valid_until_ms = report.valid_until_ms;
   }
+  report.sources = std::move(sources);
   if (m_options.one_shot) next->spent = std::make_unique<State::Spent>(std::move(values), std::move(jobs));
   std::unique_ptr<State> old = std::move(m_state);
   m_state = std::move(next);

@@ -1,7 +1,10 @@
 // Bad input fails the build with file:line:col, and the previous output stays intact.
 #include "site_test_util.hpp"
 
+#include "site/output.hpp"
+
 #include <fstream>
+#include <functional>
 
 namespace haven::testing {
 namespace {
@@ -125,6 +128,34 @@ TEST_F(BuildErrors, SameSizeRewriteInOneClockTickIsRebuilt) {
   ASSERT_TRUE(r.has_value()) << describe(r.error());
   EXPECT_GT(r->stats.files_written, 0u);
   EXPECT_NE(read_text(out() / "2024/01/01/good/index.html").find("Jello"), std::string::npos);
+}
+
+// A first build's fingerprint describes the sources that build found and read: a post added or
+// removed while it runs (here right after its load phase) makes the next build run again.
+TEST_F(BuildErrors, SourcesAddedOrRemovedDuringAFirstBuildAreSeenByTheNext) {
+  auto first_build_that_edits = [&](std::function<void()> edit) {
+    fs::remove_all(out());
+    fs::remove(site::manifest_path(out()));
+    site::BuildOptions o;
+    o.site_dir = site();
+    o.process_zone = "UTC";
+    o.on_phase = [&](std::string_view phase) { if (phase == "load") edit(); };
+    auto r = site::build_site(o);
+    ASSERT_TRUE(r.has_value()) << describe(r.error());
+  };
+  fs::path added = site() / "source/_posts/added.md";
+  first_build_that_edits([&] { write_text(added, "---\ntitle: Added\ndate: 2024-02-01 10:00:00\n---\nNew\n"); });
+  EXPECT_FALSE(fs::exists(out() / "2024/02/01/added/index.html"));
+  auto r = build();
+  ASSERT_TRUE(r.has_value()) << describe(r.error());
+  EXPECT_GT(r->stats.files_written, 0u);
+  EXPECT_TRUE(fs::exists(out() / "2024/02/01/added/index.html"));
+
+  first_build_that_edits([&] { fs::remove(added); });
+  EXPECT_TRUE(fs::exists(out() / "2024/02/01/added/index.html"));
+  r = build();
+  ASSERT_TRUE(r.has_value()) << describe(r.error());
+  EXPECT_FALSE(fs::exists(out() / "2024/02/01/added/index.html"));
 }
 
 } // namespace
