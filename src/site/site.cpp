@@ -799,6 +799,15 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   }
   std::atomic<size_t> pages_rendered{0};
   const PageRenderer renderer(site, values, th, *prints);
+  // feeds, sitemaps and searchdb files need only the model: made alongside the pages (each is
+  // single-threaded)
+  std::vector<GeneratedFile> feed_files, sitemap_files, searchdb_files;
+  tbb::task_group generating;
+  generating.run([&] {
+    feed_files = generate_feeds(site);
+    sitemap_files = generate_sitemaps(site);
+    searchdb_files = generate_searchdb(site);
+  });
   tbb::parallel_for(size_t(0), jobs.size(), [&](size_t i) {
     if (!must_render[i]) return;
     const RenderJob& job = jobs[i];
@@ -822,6 +831,7 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
     }
     rendered[i] = std::move(page);
   });
+  generating.wait();
   if (!errors.empty()) return fail(std::move(errors));
   report.stats.pages_rendered = pages_rendered;
 
@@ -890,9 +900,9 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   }
 
   // feeds, sitemaps, search
-  for (auto&& f : generate_feeds(site)) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
-  for (auto&& f : generate_sitemaps(site)) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
-  for (auto&& f : generate_searchdb(site)) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
+  for (auto&& f : feed_files) add(f.path, OutputFile::text(std::move(f.bytes), "feed", true));
+  for (auto&& f : sitemap_files) add(f.path, OutputFile::text(std::move(f.bytes), "sitemap", true));
+  for (auto&& f : searchdb_files) add(f.path, OutputFile::text(std::move(f.bytes), "search", true));
   // Haven's own search index (src/search, config `haven_search:`): published posts
   next->search = m_state && m_state->search ? m_state->search : std::make_shared<search::Indexer>(!m_options.one_shot);
   std::vector<uint64_t> post_search_keys;
