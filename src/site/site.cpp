@@ -345,6 +345,26 @@ struct PageRenderer {
   std::string own_host;
   std::vector<std::string> excluded_hosts;
 
+  // What goes before the `</head>` of the page of `job`, whose head so far is `head_part`:
+  // generator meta, KaTeX/mermaid tags, and feed links (unless the theme links its feed itself).
+  std::string head_additions(const RenderJob& job, std::string_view head_part) const {
+    std::string head = head_extra;
+    if (job.is_source) {
+      auto it = prints.doc_of_value.find(job.page.identity());
+      if (it != prints.doc_of_value.end()) {
+        const RenderedBody& b = site.body(it->second);
+        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
+      }
+    }
+    if (has_feed && base::find_bytes(head_part, "application/atom+xml") == std::string::npos) {
+      for (const auto& [path, mime] : feeds) {
+        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
+                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
+      }
+    }
+    return head;
+  }
+
   PageRenderer(const SiteModel& s, const SiteValues& v, const Theme& t, const Prints& p)
       : site(s), values(v), theme(t), prints(p), feeds(feed_links(s.config)) {
     if (site.config.flag("meta_generator", true)) head_extra += "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
@@ -358,38 +378,28 @@ struct PageRenderer {
   base::Result<std::string> render(const RenderJob& job, const std::string& layout, bool& used_site) const {
     Value ctx = page_context(site, values, job);
     RenderTracking tracking;
-    auto html = theme.engine->render(layout, ctx);
-    if (html && theme.engine->has_template("layout.njk") && layout != "layout.njk") {
+    // the head additions go in as the page's head is written (inserting them into the finished
+    // page would move all of it after the head)
+    tmpl::Engine::HeadHook head{[&](std::string& out) { out += head_additions(job, out); }};
+    const bool wrapped = theme.engine->has_template("layout.njk") && layout != "layout.njk";
+    auto html = wrapped ? theme.engine->render(layout, ctx) : theme.engine->render(layout, ctx, 0, head);
+    if (html && wrapped) {
       // the wrapped page: its body plus what the layout added around the last body (pages of
       // one site differ mostly in their bodies), so the page is not grown and copied as it renders
       const size_t body_size = html->size();
       const size_t expected = body_size + layout_overhead.load(std::memory_order_relaxed) + body_size / 8;
-      base::Object wrapped = ctx.as_object();
-      wrapped.set("body", Value::safe(std::move(*html)));
-      html = theme.engine->render("layout.njk", Value(std::move(wrapped)), expected);
+      base::Object wrapped_ctx = ctx.as_object();
+      wrapped_ctx.set("body", Value::safe(std::move(*html)));
+      html = theme.engine->render("layout.njk", Value(std::move(wrapped_ctx)), expected, head);
       if (html && html->size() > body_size) layout_overhead.store(html->size() - body_size, std::memory_order_relaxed);
     }
     used_site = tracking.site_read();
     if (!html) return std::unexpected(html.error());
     std::string page = std::move(*html);
-    std::string head = head_extra;
-    if (job.is_source) {
-      auto it = prints.doc_of_value.find(job.page.identity());
-      if (it != prints.doc_of_value.end()) {
-        const RenderedBody& b = site.body(it->second);
-        if (b.needs_math || b.needs_mermaid) head += assets::head_tags(b.needs_math, b.needs_mermaid, site.urls);
-      }
+    if (!head.fired) {  // `</head>` came from a variable: inserted afterwards
+      const size_t head_end = base::find_bytes(page, "</head>");
+      if (head_end != std::string::npos) page.insert(head_end, head_additions(job, std::string_view(page).substr(0, head_end)));
     }
-    // a theme that links its feed itself does so in the head
-    const size_t head_end = base::find_bytes(page, "</head>");
-    std::string_view head_part = std::string_view(page).substr(0, head_end);
-    if (has_feed && base::find_bytes(head_part, "application/atom+xml") == std::string::npos) {
-      for (const auto& [path, mime] : feeds) {
-        head += fmt::format("<link rel=\"alternate\" href=\"{}\" title=\"{}\" type=\"{}\">",
-                            text::url_for(path, site.urls), text::escape_html_min(site.config.str("title")), mime);
-      }
-    }
-    if (head_end != std::string::npos) page.insert(head_end, head);  // no </head>: nothing added
     if (external_links) mark_external_links(page, own_host, excluded_hosts);
     return page;
   }

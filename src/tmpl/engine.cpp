@@ -760,9 +760,10 @@ std::vector<base::Diagnostic> Engine::finalize() {
 
 namespace {
 base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context,
-                              bool frameless_ok = true, size_t expected_size = 0) {
+                              bool frameless_ok = true, size_t expected_size = 0, Engine::HeadHook* head = nullptr) {
   Exec exec(engine, impl);
   exec.frameless_ok = frameless_ok;
+  exec.head_hook = head;
   Context* ctx = exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(t);
   Frame frame;
@@ -770,6 +771,7 @@ base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, co
   frame.compile_root = true;
   std::string out = sized_output(t);
   if (expected_size > out.capacity()) out.reserve(expected_size);
+  exec.root_out = &out;
   try {
     exec.render_root(t, ctx, &frame, out);
     t.last_output_size.store(out.size(), std::memory_order_relaxed);
@@ -794,6 +796,14 @@ base::Result<std::string> Engine::render(std::string_view name, const Value& con
     return std::unexpected(base::error(fmt::format("template not found: {}", name)));
   }
   return run(*this, *m_impl, *t, context, true, expected_size);
+}
+
+base::Result<std::string> Engine::render(std::string_view name, const Value& context, size_t expected_size,
+                                         HeadHook& head) const {
+  head.fired = false;
+  const Template* t = m_impl->find(name);
+  if (!t) return render(name, context, expected_size);  // the same "not found" errors
+  return run(*this, *m_impl, *t, context, true, expected_size, &head);
 }
 
 base::Result<std::string> Engine::render_string(std::string_view source, const Value& context,

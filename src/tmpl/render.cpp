@@ -696,25 +696,56 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
   Scope scope{frame, ctx, &tmpl, &parent, nullptr};
   size_t start = out.size();
   int depth = include_depth;
+  Engine::HeadHook* watching = head_hook;
   exec_body(tmpl.body, scope, out);
   if (parent) {
     out.resize(start); // a child's own top-level output is discarded, as in Nunjucks
+    if (watching && !head_hook) { // and so is what the head hook wrote into it
+      watching->fired = false;
+      head_hook = watching;
+    }
     render_root(*parent, ctx, frame, out);
   }
   include_depth = depth;
 }
 
+void Exec::append_watched(std::string& out, std::string_view text) {
+  size_t at = &out == root_out ? text.find("</head>") : std::string_view::npos;
+  if (at == std::string_view::npos) {
+    append_text(out, text);
+    return;
+  }
+  Engine::HeadHook* hook = std::exchange(head_hook, nullptr);  // once
+  // a value printed earlier closed the head: the page's first `</head>` is not this one
+  if (std::string_view(out).find("</head>") != std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  out.append(text.substr(0, at));
+  hook->fired = true;
+  hook->append(out);
+  out.append(text.substr(at));
+}
+
 void Exec::exec_body(const Body& body, Scope& scope, std::string& out) {
   for (const auto& node : body) {
     switch (node->run) {
-    case Run::Text: append_text(out, node->text); break; // most nodes
+    case Run::Text: // most nodes
+      if (head_hook) [[unlikely]] append_watched(out, node->text);
+      else append_text(out, node->text);
+      break;
     case Run::PathOutput:
       if (!fast_path_output(*node, scope, out)) exec_output(*node->expr, scope, out);
       break;
     case Run::ChainOutput:
       if (!fast_output(*node, scope, out)) exec_output(*node->expr, scope, out);
       break;
-    case Run::IfText: append_text(out, eval_cond(*node->expr->args[1], scope) ? node->text : node->alt); break;
+    case Run::IfText: {
+      const std::string& text = eval_cond(*node->expr->args[1], scope) ? node->text : node->alt;
+      if (head_hook) [[unlikely]] append_watched(out, text);
+      else append_text(out, text);
+      break;
+    }
     case Run::If: {
       const Body* run = &node->else_body;
       for (const auto& [cond, branch] : node->branches) {
@@ -948,7 +979,10 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
 void Exec::exec_node(const Node& node, Scope& scope, std::string& out) {
   // The frequent statements stay in this small function; the rest in exec_statement.
   switch (node.kind) {
-  case NodeKind::Text: out += node.text; return;
+  case NodeKind::Text:
+    if (head_hook) [[unlikely]] append_watched(out, node.text);
+    else out += node.text;
+    return;
   case NodeKind::Output: exec_output(*node.expr, scope, out); return;
   case NodeKind::If:
     for (const auto& [cond, body] : node.branches) {

@@ -401,6 +401,9 @@ struct Exec {
   // Whether Expr::frameless holds in this render (a render_string template may bind names no
   // registered template binds).
   bool frameless_ok = true;
+  // Engine::HeadHook of this render (null: none), and the render's own output it watches.
+  Engine::HeadHook* head_hook = nullptr;
+  const std::string* root_out = nullptr;
 
   Exec(const Engine& e, const Engine::Impl& i);
   ~Exec(); // gives the contexts back
@@ -410,6 +413,8 @@ struct Exec {
   // A new context (its variables, blocks and exports empty) that lives until the render ends.
   Context* new_context(base::Value root);
   void render_root(const Template& tmpl, Context* ctx, Frame* frame, std::string& out);
+  // out += text, calling the head hook before the first `</head>` of the root output.
+  void append_watched(std::string& out, std::string_view text);
   void exec_body(const Body& body, Scope& scope, std::string& out);
   void exec_node(const Node& node, Scope& scope, std::string& out);
   // The value of `expr`, copied out.

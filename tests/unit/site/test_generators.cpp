@@ -248,6 +248,28 @@ TEST_F(SmallSite, FeedAutodiscoveryAndGeneratorMetaAreInjected) {
   EXPECT_NE(html.find("name=\"generator\" content=\"Haven"), std::string::npos);
 }
 
+// The additions go before the page's first `</head>`: written as a wrapping layout.njk writes
+// its head, or inserted afterwards when that `</head>` is printed from a value; a theme that
+// links its feed in the head gets no second link.
+TEST_F(SmallSite, HeadAdditionsGoBeforeThePagesFirstHeadClose) {
+  const std::string feed = "<link rel=\"alternate\" href=\"/atom.xml\" title=\"T\" type=\"application/atom+xml\">";
+  const std::string meta = "<meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">";
+  file("_config.yml", "title: T\ntheme: t\nfeed:\n  type: atom\n");
+  file("themes/t/layout/layout.njk", "<html><head><title>{{ page.title }}</title></head><body>{{ body | safe }}</body></html>");
+  file("themes/t/layout/post.njk", "<p>{{ page.title }}</p>");
+  file("themes/t/layout/index.njk", "index");
+  post("p", "title: P\ndate: 2024-01-01");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "<html><head><title>P</title>" + meta + feed + "</head><body><p>P</p></body></html>");
+  file("themes/t/layout/layout.njk", "{% set close = '</head>' %}<html><head>{{ close | safe }}<body>{{ body | safe }}</head></body></html>");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "<html><head>" + meta + feed + "</head><body><p>P</p></head></body></html>");
+  file("themes/t/layout/layout.njk", "<html><head><link type=\"application/atom+xml\" href=\"/mine.xml\"></head>{{ body | safe }}</html>");
+  build();
+  EXPECT_EQ(read("2024/01/01/p/index.html"), "<html><head><link type=\"application/atom+xml\" href=\"/mine.xml\">" + meta +
+                                                 "</head><p>P</p></html>");
+}
+
 TEST_F(SmallSite, ExternalLinksOpenInANewTab) {
   file("_config.yml", "url: https://blog.example.com\n");
   post("p", "title: P\ndate: 2024-01-01", "[out](https://hexo.io/) and [in](https://blog.example.com/about/)\n");

@@ -223,3 +223,76 @@ TEST(Render, FinalNamesOnEveryPath) {
   ctx.set("loop", base::Value("L"));
   EXPECT_EQ(*engine.render("main", base::Value(std::move(ctx))), "[][I]()[st][ey][ZX][L][][top]");
 }
+
+// Engine::HeadHook: what a page adds to its head is written before the first `</head>` of the
+// render's own output that template text writes, with the head so far in view.
+namespace {
+
+struct HookRun {
+  std::string out;
+  bool fired = false;
+  std::string seen;  // the output the hook was called with
+  int calls = 0;
+};
+
+HookRun render_with_hook(std::initializer_list<std::pair<const char*, const char*>> templates, const char* name,
+                         const Value& ctx = {}) {
+  tmpl::Engine engine;
+  for (const auto& [n, src] : templates) engine.add_template(n, src);
+  EXPECT_TRUE(engine.finalize().empty());
+  HookRun run;
+  tmpl::Engine::HeadHook hook{[&](std::string& out) {
+    ++run.calls;
+    run.seen = out;
+    out += "<meta x>";
+  }};
+  auto r = engine.render(name, ctx, 0, hook);
+  EXPECT_TRUE(r.has_value());
+  run.out = r ? *r : "";
+  run.fired = hook.fired;
+  return run;
+}
+
+} // namespace
+
+TEST(HeadHook, WritesBeforeTheFirstHeadCloseOfTemplateText) {
+  auto r = render_with_hook({{"page.njk", "<head><title>{{ t }}</title></head><body></head></body>"}}, "page.njk",
+                            obj({{"t", "T"}}));
+  EXPECT_TRUE(r.fired);
+  EXPECT_EQ(r.calls, 1);
+  EXPECT_EQ(r.seen, "<head><title>T</title>");
+  EXPECT_EQ(r.out, "<head><title>T</title><meta x></head><body></head></body>");
+  // in a conditional's text and in an included template, too
+  r = render_with_hook({{"page.njk", "<head>{% if yes %}</head>{% endif %}"}}, "page.njk", obj({{"yes", true}}));
+  EXPECT_EQ(r.out, "<head><meta x></head>");
+  r = render_with_hook({{"page.njk", "{% include 'head.njk' %}<body>"}, {"head.njk", "<head></head>"}}, "page.njk");
+  EXPECT_EQ(r.out, "<head><meta x></head><body>");
+}
+
+TEST(HeadHook, NotFromVariablesCapturesOrMacros) {
+  // `</head>` printed from a value: the caller inserts the additions itself
+  auto r = render_with_hook({{"page.njk", "<head>{{ h | safe }}<body>"}}, "page.njk", obj({{"h", "</head>"}}));
+  EXPECT_FALSE(r.fired);
+  EXPECT_EQ(r.out, "<head></head><body>");
+  // nor later: the page's first `</head>` is the printed one
+  r = render_with_hook({{"page.njk", "<head>{{ h | safe }}</head><body>"}}, "page.njk", obj({{"h", "</head>"}}));
+  EXPECT_FALSE(r.fired);
+  EXPECT_EQ(r.out, "<head></head></head><body>");
+  // captured output is not the page's own output (printed, it is a value); a macro called in
+  // place writes the page's own output
+  r = render_with_hook({{"page.njk", "{% set h %}</head>{% endset %}<head>{{ h | safe }}"}}, "page.njk");
+  EXPECT_FALSE(r.fired);
+  r = render_with_hook({{"page.njk", "{% macro m() %}</head>{% endmacro %}<head>{{ m() }}"}}, "page.njk");
+  EXPECT_TRUE(r.fired);
+  EXPECT_EQ(r.out, "<head><meta x></head>");
+}
+
+TEST(HeadHook, AChildTemplatesDiscardedOutputDoesNotCount) {
+  // a child's top-level text is discarded (Nunjucks): the hook fires again in the parent's
+  auto r = render_with_hook({{"child.njk", "</head>{% extends 'base.njk' %}{% block b %}x{% endblock %}"},
+                             {"base.njk", "<head></head>{% block b %}{% endblock %}"}},
+                            "child.njk");
+  EXPECT_TRUE(r.fired);
+  EXPECT_EQ(r.calls, 2);
+  EXPECT_EQ(r.out, "<head><meta x></head>x");
+}
