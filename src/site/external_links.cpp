@@ -51,14 +51,23 @@ bool needs_new_tab(std::string_view tag, std::string_view own_host, const std::v
   return !host.empty() && host != own_host && std::find(exclude.begin(), exclude.end(), host) == exclude.end();
 }
 
+// `tag` (which has an href="…") with target="_blank" before its href and noopener added to its
+// rel, or rel="noopener" with the target when it has none (or an unclosed one). Positions are
+// taken in the tag as it is and filled from the end, so a malformed tag (an href inside the
+// rel's value) cannot move one out from under the other.
 std::string with_new_tab(std::string_view tag) {
   std::string t(tag);
-  size_t rel = t.find("rel=\"");
-  if (rel != std::string::npos) {
-    t.insert(t.find('"', rel + 5), " noopener");
-    t.insert(t.find("href=\""), "target=\"_blank\" ");
+  const size_t href = t.find("href=\"");
+  const size_t rel = t.find("rel=\"");
+  const size_t rel_end = rel == std::string::npos ? std::string::npos : t.find('"', rel + 5);
+  if (rel_end == std::string::npos) {
+    t.insert(href, "target=\"_blank\" rel=\"noopener\" ");
+  } else if (rel_end > href) {
+    t.insert(rel_end, " noopener");
+    t.insert(href, "target=\"_blank\" ");
   } else {
-    t.insert(t.find("href=\""), "target=\"_blank\" rel=\"noopener\" ");
+    t.insert(href, "target=\"_blank\" ");
+    t.insert(rel_end, " noopener");
   }
   return t;
 }

@@ -48,7 +48,14 @@ TEST(ExternalLinks, TagBoundariesAsAnAnchorScanCutsThem) {
             R"(<a target="_blank" rel="noopener" href="https://c.org">c</a>)");
   std::string unclosed = R"(<a href="https://a.org/")";
   EXPECT_EQ(marked(unclosed), unclosed);
+  // an href inside an unclosed rel value (raw HTML in a post can be anything): no crash, both
+  // attributes still go in (inserting noopener first used to lose the href and throw)
+  EXPECT_EQ(marked(R"(<a rel="mhref="http://b.org/">b</a>)"),
+            R"(<a rel="mtarget="_blank" href= noopener"http://b.org/">b</a>)");
+  EXPECT_EQ(marked(R"(<a href="http://b.org/" rel="x>b</a>)"),
+            R"(<a target="_blank" rel="noopener" href="http://b.org/" rel="x>b</a>)");
 }
+
 
 // The scan finds absolute hrefs by their "//": slashes elsewhere (scripts, text, paths, a URL's
 // own path) must neither hide a link nor mark one.
