@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <climits>
+#include <vector>
 
 namespace haven::base {
 
@@ -93,6 +96,36 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
   if (auto r = write_all(fd, data, path.native()); !r) return std::unexpected(r.error());
   ::close(fd);
   return true;
+}
+
+Result<void> write_all(int fd, std::span<const std::string_view> pieces, std::string_view path) {
+  std::vector<struct iovec> iov;
+  iov.reserve(std::min<size_t>(pieces.size(), IOV_MAX));
+  size_t next = 0;  // the first piece not in `iov` yet
+  while (next < pieces.size() || !iov.empty()) {
+    while (iov.size() < IOV_MAX && next < pieces.size()) {
+      if (!pieces[next].empty()) iov.push_back({const_cast<char*>(pieces[next].data()), pieces[next].size()});
+      ++next;
+    }
+    if (iov.empty()) break;
+    ssize_t n = ::writev(fd, iov.data(), static_cast<int>(iov.size()));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      ::close(fd);
+      return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), std::string(path)));
+    }
+    // drop what was written: whole pieces, then the front of a partly written one
+    auto done = static_cast<size_t>(n);
+    size_t k = 0;
+    while (k < iov.size() && done >= iov[k].iov_len) done -= iov[k++].iov_len;
+    iov.erase(iov.begin(), iov.begin() + static_cast<std::ptrdiff_t>(k));
+    if (done > 0) {
+      iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + done;
+      iov[0].iov_len -= done;
+    }
+  }
+  return {};
 }
 
 Result<void> write_all(int fd, std::string_view data, std::string_view path) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 
 #include "base/diagnostic.hpp"
@@ -39,6 +40,8 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
 // is closed and the error names `path` (a string: no fs::path is built per file written); on
 // success the caller still owns and closes `fd`.
 Result<void> write_all(int fd, std::string_view data, std::string_view path);
+// write_all of `pieces` one after the other, with writev (no copy into one buffer).
+Result<void> write_all(int fd, std::span<const std::string_view> pieces, std::string_view path);
 
 // Times of `path` in epoch milliseconds; zeros when it cannot be stat'ed.
 FileTimes file_times(const fs::path& path);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 
 #include <xxhash.h>
 #if defined(__x86_64__)
@@ -135,6 +136,17 @@ std::string md5_hex(std::string_view data) {
 
 uint64_t content_hash(std::string_view data, uint64_t seed) {
   return XXH3_64bits_withSeed(data.data(), data.size(), seed);
+}
+
+uint64_t content_hash(std::span<const std::string_view> pieces, uint64_t seed) {
+  if (pieces.size() == 1) return content_hash(pieces[0], seed);
+  // streaming gives the one-shot hash of the concatenation; the state (opaque in the shared
+  // library's API) is made once per thread
+  struct Free { void operator()(XXH3_state_t* s) const { XXH3_freeState(s); } };
+  thread_local std::unique_ptr<XXH3_state_t, Free> state(XXH3_createState());
+  XXH3_64bits_reset_withSeed(state.get(), seed);
+  for (std::string_view p : pieces) XXH3_64bits_update(state.get(), p.data(), p.size());
+  return XXH3_64bits_digest(state.get());
 }
 
 } // namespace haven::base

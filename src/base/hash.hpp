@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,7 @@ std::string md5_hex(std::string_view data);
 // XXH3 64-bit: fast, non-cryptographic, for change detection. A `seed` chains hashes without
 // concatenating their inputs.
 uint64_t content_hash(std::string_view data, uint64_t seed = 0);
+// content_hash of the concatenation of `pieces` (without concatenating them).
+uint64_t content_hash(std::span<const std::string_view> pieces, uint64_t seed = 0);
 
 } // namespace haven::base

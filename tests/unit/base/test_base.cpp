@@ -10,6 +10,7 @@
 #include "base/fs.hpp"
 #include "base/bytes.hpp"
 #include "base/hash.hpp"
+#include "base/spliced_text.hpp"
 #include "base/value.hpp"
 
 #include <xxhash.h>
@@ -142,6 +143,36 @@ TEST(Hash, ContentHashIsTheBaselineXxh3) {
     ASSERT_EQ(haven::base::content_hash(piece, 42), XXH3_64bits_withSeed(piece.data(), len, 42)) << len;
     ASSERT_EQ(haven::base::content_hash(piece), XXH3_64bits_withSeed(piece.data(), len, 0)) << len;
   }
+}
+
+// The hash of pieces is the hash of their concatenation, however the text is cut (a spliced
+// page is hashed piece by piece; its manifest entry must match the same bytes written whole).
+TEST(Hash, ContentHashOfPiecesIsTheHashOfTheWhole) {
+  std::string data;
+  for (size_t i = 0; i < 3000; ++i) data += static_cast<char>((i * 37 + 11) % 253);
+  for (size_t a = 0; a <= data.size(); a += 61) {
+    for (size_t b = a; b <= data.size(); b += 263) {
+      std::string_view whole(data);
+      std::string_view pieces[] = {whole.substr(0, a), whole.substr(a, b - a), whole.substr(b)};
+      ASSERT_EQ(haven::base::content_hash(pieces, 7), haven::base::content_hash(whole, 7)) << a << " " << b;
+    }
+  }
+}
+
+// A spliced text's pieces, size and flattened bytes: the shared strings go before `own[at]`.
+TEST(SplicedText, PiecesInOrder) {
+  haven::base::SplicedText t("<head></head><body></body>");
+  haven::base::Value side = haven::base::Value::safe("<aside>S</aside>");
+  t.splices.push_back({0, haven::base::Value::safe("<!DOCTYPE html>")});
+  t.splices.push_back({19, side});
+  t.splices.push_back({19, side});
+  t.splices.push_back({t.own.size(), haven::base::Value::safe("<!-- end -->")});
+  std::vector<std::string> pieces;
+  t.for_each_piece([&](std::string_view p) { pieces.emplace_back(p); });
+  EXPECT_EQ(pieces, (std::vector<std::string>{"<!DOCTYPE html>", "<head></head><body>", "<aside>S</aside>",
+                                               "<aside>S</aside>", "</body>", "<!-- end -->"}));
+  EXPECT_EQ(t.size(), 15u + 26 + 2 * 16 + 12);
+  EXPECT_EQ(std::move(t).flatten(), "<!DOCTYPE html><head></head><body><aside>S</aside><aside>S</aside></body><!-- end -->");
 }
 
 // find_bytes must agree with std::string_view::find everywhere: every start and end offset of a
