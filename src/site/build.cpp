@@ -156,11 +156,8 @@ std::expected<BuildReport, std::vector<base::Diagnostic>> build_site(const Build
   streaming.one_shot = true;
   if (cfg) {
     writer.emplace(out_dir, &manifest);
-    streaming.stream_page = [&writer](const std::string& path, std::string bytes, const std::string& origin,
-                                      bool generated) -> base::Result<void> {
-      OutputFile file{std::make_shared<const std::string>(std::move(bytes)), {}, origin, generated, false};
-      return writer->put(path, file);
-    };
+    streaming.stream_page = [&writer](const std::string& path, base::SplicedText bytes, const std::string&,
+                                      bool) -> base::Result<void> { return writer->put(path, bytes); };
   }
   auto site_owner = std::make_unique<Site>(streaming);
   Site& site = *site_owner;

@@ -12,6 +12,7 @@
 
 #include "base/diagnostic.hpp"
 #include "base/fs.hpp"
+#include "base/spliced_text.hpp"
 #include "content/sources.hpp"
 
 namespace haven::site {
@@ -36,7 +37,7 @@ struct BuildOptions {
   // once with its path under the output folder, and not kept in memory: Site::outputs() then
   // lists it without bytes (OutputFile::streamed). `haven build` writes pages this way; `haven
   // serve` keeps them. Called from several threads at once.
-  std::function<base::Result<void>(const std::string& path, std::string bytes, const std::string& origin,
+  std::function<base::Result<void>(const std::string& path, base::SplicedText bytes, const std::string& origin,
                                    bool generated)> stream_page;
 };
 

@@ -1,6 +1,9 @@
 #include "site/external_links.hpp"
 
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <optional>
 #include <cstring>
 
 #include "base/bytes.hpp"
@@ -81,13 +84,19 @@ std::string url_host(std::string_view url) {
   return std::string(url.substr(0, url.find_first_of("/?#")));
 }
 
-void mark_external_links(std::string& html, std::string_view own_host, const std::vector<std::string>& exclude) {
+namespace {
+
+// The filtered page, or nullopt when no tag changes. `offsets` (positions outside tags, in
+// order), when given, are moved by what the edits before them inserted.
+std::optional<std::string> marked(std::string_view html, std::string_view own_host, const std::vector<std::string>& exclude,
+                                  std::vector<size_t>* offsets = nullptr) {
   // Only a tag holding an absolute href can need the attributes; its first href decides.
   std::vector<size_t> hits = absolute_hrefs(html);
-  if (hits.empty()) return;
+  if (hits.empty()) return std::nullopt;
   std::string out;
   size_t copied = 0;    // html before this is in `out`
   size_t last_tag = npos;
+  size_t next_offset = 0;
   for (size_t at : hits) {
     auto [start, end] = anchor_around(html, at);
     if (start == npos || start == last_tag) continue;
@@ -95,13 +104,87 @@ void mark_external_links(std::string& html, std::string_view own_host, const std
     std::string_view tag(html.data() + start, end - start);
     if (!needs_new_tab(tag, own_host, exclude)) continue;
     if (out.empty()) out.reserve(html.size() + 256);
+    if (offsets) {  // offsets up to this tag move by what was inserted before it
+      for (; next_offset < offsets->size() && (*offsets)[next_offset] <= start; ++next_offset) {
+        (*offsets)[next_offset] += out.size() - copied;
+      }
+    }
     out.append(html, copied, start - copied);
     out += with_new_tab(tag);
     copied = end;
   }
-  if (copied == 0) return;
+  if (copied == 0) return std::nullopt;
+  if (offsets) {
+    for (; next_offset < offsets->size(); ++next_offset) (*offsets)[next_offset] += out.size() - copied;
+  }
   out.append(html, copied);
-  html = std::move(out);
+  return out;
+}
+
+// Whether `text` ends inside a tag (its last '<' after its last '>'); `before` when it has neither.
+bool ends_in_tag(std::string_view text, bool before) {
+  const void* lt = ::memrchr(text.data(), '<', text.size());
+  const void* gt = ::memrchr(text.data(), '>', text.size());
+  if (!lt && !gt) return before;
+  return std::less<const void*>{}(gt, lt);
+}
+
+// The filtered `text` (a spliced string), from this thread's memo when it filtered the same
+// string for the same config lately: most recently used first, four entries (a page has a few
+// spliced strings, one of them on every page).
+base::Value marked_shared(const base::Value& text, std::string_view own_host, const std::vector<std::string>& exclude,
+                          uint64_t config_key) {
+  struct Entry {
+    base::Value in, out;  // `in` held: its bytes cannot be freed and reused while it is here
+    uint64_t config_key = 0;
+  };
+  thread_local std::array<Entry, 4> memo;
+  for (size_t i = 0; i < memo.size(); ++i) {
+    const Entry& e = memo[i];
+    if (e.in.identity() == text.identity() && e.in.as_string().size() == text.as_string().size() &&
+        e.config_key == config_key && e.in.is_string()) {
+      std::rotate(memo.begin(), memo.begin() + static_cast<std::ptrdiff_t>(i), memo.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      return memo[0].out;
+    }
+  }
+  auto changed = marked(text.as_string(), own_host, exclude);
+  base::Value out = changed ? base::Value::safe(std::move(*changed)) : text;
+  std::rotate(memo.rbegin(), memo.rbegin() + 1, memo.rend());  // the last entry goes first, replaced
+  memo[0] = {text, out, config_key};
+  return out;
+}
+
+} // namespace
+
+void mark_external_links(std::string& html, std::string_view own_host, const std::vector<std::string>& exclude) {
+  if (auto changed = marked(html, own_host, exclude)) html = std::move(*changed);
+}
+
+void mark_external_links(base::SplicedText& page, std::string_view own_host, const std::vector<std::string>& exclude,
+                         uint64_t config_key) {
+  bool in_tag = false;
+  size_t from = 0;
+  for (const auto& s : page.splices) {
+    in_tag = ends_in_tag(std::string_view(page.own).substr(from, s.at - from), in_tag);
+    if (!in_tag) in_tag = ends_in_tag(s.text.as_string(), in_tag);
+    if (in_tag) break;
+    from = s.at;
+  }
+  if (in_tag) {  // a tag spans two pieces
+    page = base::SplicedText(std::move(page).flatten());
+    mark_external_links(page.own, own_host, exclude);
+    return;
+  }
+  // no tag spans a splice point: the page's own bytes are filtered as one text (what a tag scan
+  // sees around a splice point is the same without the spliced string), the points moved along
+  std::vector<size_t> offsets;
+  offsets.reserve(page.splices.size());
+  for (const auto& s : page.splices) offsets.push_back(s.at);
+  if (auto changed = marked(page.own, own_host, exclude, &offsets)) {
+    page.own = std::move(*changed);
+    for (size_t i = 0; i < offsets.size(); ++i) page.splices[i].at = offsets[i];
+  }
+  for (auto& s : page.splices) s.text = marked_shared(s.text, own_host, exclude, config_key);
 }
 
 } // namespace haven::site

@@ -58,17 +58,39 @@ FileId file_id(const char* path) {
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_ino)};
 }
 
+// The bytes of a file to write, in order: one piece for a whole string, several for a page with
+// shared strings spliced in (none for a copied file).
+using Pieces = std::vector<std::string_view>;
+
+Pieces pieces_of(const OutputFile& file) { return file.copy_from.empty() ? Pieces{file.bytes()} : Pieces{}; }
+
+Pieces pieces_of(const base::SplicedText& text) {
+  Pieces pieces;
+  pieces.reserve(2 * text.splices.size() + 1);
+  text.for_each_piece([&](std::string_view p) { pieces.push_back(p); });
+  return pieces;
+}
+
 // The manifest hash of a file: its bytes, or for a copied file the identity of its source.
-uint64_t hash_of(const OutputFile& file) {
-  if (file.copy_from.empty()) return base::content_hash(file.bytes());
+uint64_t hash_of(const OutputFile& file, const Pieces& pieces) {
+  if (file.copy_from.empty()) return base::content_hash(pieces);
   FileId id = file_id(file.copy_from.c_str());
   uint64_t parts[3] = {id.size, static_cast<uint64_t>(id.mtime_ns), id.inode};
   return base::content_hash(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts),
                             base::content_hash(file.copy_from.string()));
 }
 
-// True when `existing` already holds exactly what `file` would write.
-bool same_content(const fs::path& existing, const OutputFile& file) {
+// Whether `data` is exactly the concatenation of `pieces`.
+bool same_bytes(std::string_view data, const Pieces& pieces) {
+  for (std::string_view p : pieces) {
+    if (!data.starts_with(p)) return false;
+    data.remove_prefix(p.size());
+  }
+  return data.empty();
+}
+
+// True when `existing` already holds exactly what `file` (its bytes as `pieces`) would write.
+bool same_content(const fs::path& existing, const OutputFile& file, const Pieces& pieces) {
   std::error_code ec;
   auto size = fs::file_size(existing, ec);
   if (ec) return false;
@@ -78,17 +100,23 @@ bool same_content(const fs::path& existing, const OutputFile& file) {
     auto a = base::read_file(existing), b = base::read_file(file.copy_from);
     return a && b && *a == *b;
   }
-  if (size != file.bytes().size()) return false;
+  size_t total = 0;
+  for (std::string_view p : pieces) total += p.size();
+  if (size != total) return false;
   auto a = base::read_file(existing);
-  return a && *a == file.bytes();
+  return a && same_bytes(*a, pieces);
 }
 
-// Writes `data` to a new file `path` whose folder exists (no folder checks: one open, writes,
-// fstat, close); `id`, when given, receives the new file's identity.
-base::Result<void> write_new_file(const std::string& path, std::string_view data, FileId* id = nullptr) {
+// Writes `pieces` to a new file `path` whose folder exists (no folder checks: one open, one
+// writev for the pieces, fstat, close); `id`, when given, receives the new file's identity.
+base::Result<void> write_new_file(const std::string& path, const Pieces& pieces, FileId* id = nullptr) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path));
-  if (auto r = base::write_all(fd, data, path); !r) return r;
+  if (pieces.size() == 1) {
+    if (auto r = base::write_all(fd, pieces[0], path); !r) return r;
+  } else if (auto r = base::write_all(fd, pieces, path); !r) {
+    return r;
+  }
   if (id) {
     struct stat st {};
     if (::fstat(fd, &st) == 0) {
@@ -238,12 +266,12 @@ struct OutputWriter::Impl {
   }
 
   // Puts one file into the staging tree: a hard link to the old tree's copy when it is the same,
-  // else the bytes (or a copy of `copy_from`).
-  base::Result<void> put(const std::string& path, const OutputFile& file) {
+  // else its bytes, `pieces` (or a copy of `copy_from`).
+  base::Result<void> put(const std::string& path, const OutputFile& file, const Pieces& pieces) {
     if (setup_error) return std::unexpected(*setup_error);
     if (auto r = make_parents(path); !r) return r;
     const std::string target = staging_prefix + path;
-    uint64_t hash = manifest ? hash_of(file) : 0;
+    uint64_t hash = manifest ? hash_of(file, pieces) : 0;
     auto record = [&](bool was_linked, FileId now) {
       OutputManifest::Entry e;
       if (manifest) {
@@ -264,7 +292,7 @@ struct OutputWriter::Impl {
       FileId id = known ? file_id(previous.c_str()) : FileId{};
       bool same = known && id.ok && id.size == known->size && id.mtime_ns == known->mtime_ns && id.inode == known->inode
                       ? known->hash == hash  // the file is as the manifest describes it: no need to read it
-                      : same_content(previous, file);
+                      : same_content(previous, file, pieces);
       if (same && ::link(previous.c_str(), target.c_str()) == 0) {
         record(true, id);  // a hard link: the same inode, size and mtime as the old file
         std::lock_guard lock(mutex);
@@ -281,7 +309,7 @@ struct OutputWriter::Impl {
       std::error_code ec;
       fs::copy_file(file.copy_from, target, fs::copy_options::overwrite_existing, ec);
       if (ec) return std::unexpected(base::error("cannot copy file: " + ec.message(), file.copy_from.string()));
-    } else if (auto w = write_new_file(target, file.bytes(), manifest ? &written : nullptr); !w) {
+    } else if (auto w = write_new_file(target, pieces, manifest ? &written : nullptr); !w) {
       return w;
     }
     record(false, written);
@@ -315,7 +343,13 @@ OutputWriter::~OutputWriter() {
   }
 }
 
-base::Result<void> OutputWriter::put(const std::string& path, const OutputFile& file) { return m_impl->put(path, file); }
+base::Result<void> OutputWriter::put(const std::string& path, const OutputFile& file) {
+  return m_impl->put(path, file, pieces_of(file));
+}
+
+base::Result<void> OutputWriter::put(const std::string& path, const base::SplicedText& text) {
+  return m_impl->put(path, OutputFile{}, pieces_of(text));
+}
 
 base::Result<CommitStats> OutputWriter::commit(const std::map<std::string, OutputFile>& files) {
   Impl& w = *m_impl;
@@ -333,7 +367,7 @@ base::Result<CommitStats> OutputWriter::commit(const std::map<std::string, Outpu
   std::mutex error_mutex;
   std::optional<base::Diagnostic> error;
   tbb::parallel_for(size_t(0), items.size(), [&](size_t i) {
-    if (auto r = w.put(items[i]->first, items[i]->second); !r) {
+    if (auto r = w.put(items[i]->first, items[i]->second, pieces_of(items[i]->second)); !r) {
       std::lock_guard lock(error_mutex);
       if (!error) error = r.error();
     }

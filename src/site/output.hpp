@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "base/diagnostic.hpp"
+#include "base/spliced_text.hpp"
 
 namespace haven::site {
 
@@ -99,6 +100,8 @@ public:
 
   // Writes (or links, when unchanged) one file into the new tree now. Thread-safe.
   base::Result<void> put(const std::string& path, const OutputFile& file);
+  // put() of a file whose bytes are `text` (written with its pieces as they are, one writev).
+  base::Result<void> put(const std::string& path, const base::SplicedText& text);
   // Writes every file of `files` not already put as streamed (in parallel), then swaps the new
   // tree in with renames and removes the old one. `files` must list the put files too.
   base::Result<CommitStats> commit(const std::map<std::string, OutputFile>& files);

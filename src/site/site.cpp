@@ -344,6 +344,10 @@ struct PageRenderer {
   mutable std::atomic<size_t> layout_overhead{0};
   std::string own_host;
   std::vector<std::string> excluded_hosts;
+  uint64_t external_links_key = 0;  // identifies own_host and excluded_hosts
+  // Strings printed as they are from this size on are spliced into pages, not copied (below it a
+  // copy costs less than the splice's bookkeeping and its piece in the file's write).
+  static constexpr size_t k_splice_min = 4096;
 
   // What goes before the `</head>` of the page of `job`, whose head so far is `head_part`:
   // generator meta, KaTeX/mermaid tags, and feed links (unless the theme links its feed itself).
@@ -372,35 +376,48 @@ struct PageRenderer {
     external_links = site.config.flag("external_link.enable", true) && site.config.str("external_link.field", "site") == "site";
     own_host = url_host(site.config.str("url"));
     excluded_hosts = site.config.list("external_link.exclude");
+    Hasher key;
+    key.add(own_host);
+    for (const auto& h : excluded_hosts) key.add(h);
+    external_links_key = key.h;
   }
 
-  // The page's HTML; `used_site` says whether the templates read `site.*`. Thread-safe.
-  base::Result<std::string> render(const RenderJob& job, const std::string& layout, bool& used_site) const {
+  // The page's HTML; `used_site` says whether the templates read `site.*`. Large strings it
+  // prints as they are (the cached sidebar, the body in the layout) are spliced in, not copied.
+  // Thread-safe.
+  base::Result<base::SplicedText> render(const RenderJob& job, const std::string& layout, bool& used_site) const {
     Value ctx = page_context(site, values, job);
     RenderTracking tracking;
+    tmpl::Engine::PageOutput output;
     // the head additions go in as the page's head is written (inserting them into the finished
     // page would move all of it after the head)
-    tmpl::Engine::HeadHook head{[&](std::string& out) { out += head_additions(job, out); }};
+    output.head = [&](std::string& out) { out += head_additions(job, out); };
+    output.splice_min = k_splice_min;
     const bool wrapped = theme.engine->has_template("layout.njk") && layout != "layout.njk";
-    auto html = wrapped ? theme.engine->render(layout, ctx) : theme.engine->render(layout, ctx, 0, head);
-    if (html && wrapped) {
+    base::Result<base::SplicedText> page = std::unexpected(base::Diagnostic{});
+    if (!wrapped) {
+      page = theme.engine->render_page(layout, ctx, 0, output);
+    } else if (auto body = theme.engine->render(layout, ctx)) {
       // the wrapped page: its body plus what the layout added around the last body (pages of
       // one site differ mostly in their bodies), so the page is not grown and copied as it renders
-      const size_t body_size = html->size();
-      const size_t expected = body_size + layout_overhead.load(std::memory_order_relaxed) + body_size / 8;
+      const size_t body_size = body->size();
+      const size_t expected = layout_overhead.load(std::memory_order_relaxed) + body_size / 8;
       base::Object wrapped_ctx = ctx.as_object();
-      wrapped_ctx.set("body", Value::safe(std::move(*html)));
-      html = theme.engine->render("layout.njk", Value(std::move(wrapped_ctx)), expected, head);
-      if (html && html->size() > body_size) layout_overhead.store(html->size() - body_size, std::memory_order_relaxed);
+      wrapped_ctx.set("body", Value::safe(std::move(*body)));
+      page = theme.engine->render_page("layout.njk", Value(std::move(wrapped_ctx)), expected, output);
+      if (page) layout_overhead.store(page->own.size(), std::memory_order_relaxed);
+    } else {
+      page = std::unexpected(std::move(body.error()));
     }
     used_site = tracking.site_read();
-    if (!html) return std::unexpected(html.error());
-    std::string page = std::move(*html);
-    if (!head.fired) {  // `</head>` came from a variable: inserted afterwards
-      const size_t head_end = base::find_bytes(page, "</head>");
-      if (head_end != std::string::npos) page.insert(head_end, head_additions(job, std::string_view(page).substr(0, head_end)));
+    if (!page) return page;
+    if (!output.head_fired) {  // `</head>` came from a value: inserted afterwards
+      std::string flat = std::move(*page).flatten();
+      const size_t head_end = base::find_bytes(flat, "</head>");
+      if (head_end != std::string::npos) flat.insert(head_end, head_additions(job, std::string_view(flat).substr(0, head_end)));
+      page = base::SplicedText(std::move(flat));
     }
-    if (external_links) mark_external_links(page, own_host, excluded_hosts);
+    if (external_links) mark_external_links(*page, own_host, excluded_hosts, external_links_key);
     return page;
   }
 };
@@ -829,17 +846,16 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
       errors.push_back(html.error());
       return;
     }
-    std::string page = std::move(*html);
     ++pages_rendered;
     if (streamed[i]) {
-      streamed_bytes += page.size();
-      if (auto r = m_options.stream_page(job_files[i], std::move(page), job.origin, i >= source_jobs); !r) {
+      streamed_bytes += html->size();
+      if (auto r = m_options.stream_page(job_files[i], std::move(*html), job.origin, i >= source_jobs); !r) {
         std::lock_guard lock(errors_mutex);
         errors.push_back(r.error());
       }
       return;
     }
-    rendered[i] = std::move(page);
+    rendered[i] = std::move(*html).flatten();  // kept: one string
   });
   generating.wait();
   if (!errors.empty()) return fail(std::move(errors));
@@ -1229,7 +1245,7 @@ std::optional<std::expected<BuildReport, Errors>> Site::patch_documents(const st
       errors.push_back(html.error());
       return;
     }
-    rendered[n] = std::move(*html);
+    rendered[n] = std::move(*html).flatten();
   });
   if (!errors.empty()) {
     restore();

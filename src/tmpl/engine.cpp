@@ -760,10 +760,17 @@ std::vector<base::Diagnostic> Engine::finalize() {
 
 namespace {
 base::Result<std::string> run(const Engine& engine, const Engine::Impl& impl, const Template& t, const Value& context,
-                              bool frameless_ok = true, size_t expected_size = 0, Engine::HeadHook* head = nullptr) {
+                              bool frameless_ok = true, size_t expected_size = 0, Engine::PageOutput* page = nullptr,
+                              std::vector<base::SplicedText::Splice>* splices = nullptr) {
   Exec exec(engine, impl);
   exec.frameless_ok = frameless_ok;
-  exec.head_hook = head;
+  if (page) {
+    exec.head_hook = page->head ? page : nullptr;
+    if (page->splice_min > 0) {
+      exec.splices = splices;
+      exec.splice_min = page->splice_min;
+    }
+  }
   Context* ctx = exec.new_context(context.is_object() ? context : Value());
   ctx->add_blocks(t);
   Frame frame;
@@ -798,12 +805,16 @@ base::Result<std::string> Engine::render(std::string_view name, const Value& con
   return run(*this, *m_impl, *t, context, true, expected_size);
 }
 
-base::Result<std::string> Engine::render(std::string_view name, const Value& context, size_t expected_size,
-                                         HeadHook& head) const {
-  head.fired = false;
+base::Result<base::SplicedText> Engine::render_page(std::string_view name, const Value& context, size_t expected_size,
+                                                    PageOutput& page) const {
+  page.head_fired = false;
   const Template* t = m_impl->find(name);
-  if (!t) return render(name, context, expected_size);  // the same "not found" errors
-  return run(*this, *m_impl, *t, context, true, expected_size, &head);
+  if (!t) return std::unexpected(render(name, context, expected_size).error());  // the same "not found" errors
+  base::SplicedText text;
+  auto own = run(*this, *m_impl, *t, context, true, expected_size, &page, &text.splices);
+  if (!own) return std::unexpected(std::move(own.error()));
+  text.own = std::move(*own);
+  return text;
 }
 
 base::Result<std::string> Engine::render_string(std::string_view source, const Value& context,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/diagnostic.hpp"
+#include "base/spliced_text.hpp"
 #include "base/value.hpp"
 
 namespace haven::tmpl {
@@ -96,18 +97,22 @@ public:
   // carry file:line:col. Requires finalize(). `expected_size`, when the caller knows better than
   // the template's last output (a layout around a body of known size), is reserved up front.
   base::Result<std::string> render(std::string_view name, const base::Value& context, size_t expected_size = 0) const;
-  // What a page adds to its head, written in place instead of inserted into the finished page
-  // (which would move all of the page after the head). `append` is called once, when the
-  // render's own output reaches its first `</head>`, if template text (not a printed value)
-  // writes it, with that output (everything before the `</head>`); it appends to it. `fired`
-  // tells whether that happened.
-  struct HeadHook {
-    std::function<void(std::string& out)> append;
-    bool fired = false;
+  // What the render of a whole page (render_page) does besides rendering it.
+  struct PageOutput {
+    // What a page adds to its head, written in place instead of inserted into the finished
+    // page (which would move all of the page after the head). Called once, when the render's
+    // own output reaches its first `</head>`, if template text (not a printed value) writes it,
+    // with that output (everything before the `</head>`); it appends to it. `head_fired` tells
+    // whether that happened.
+    std::function<void(std::string& out)> head;
+    bool head_fired = false;
+    // Strings of at least this many bytes that the page prints as they are (no escaping: a
+    // cached partial's HTML, a body) are spliced into the result instead of copied (0: none).
+    size_t splice_min = 0;
   };
-  // render() with `head` called as described at HeadHook.
-  base::Result<std::string> render(std::string_view name, const base::Value& context, size_t expected_size,
-                                   HeadHook& head) const;
+  // render() of a whole page, with `page`'s head hook and splicing.
+  base::Result<base::SplicedText> render_page(std::string_view name, const base::Value& context, size_t expected_size,
+                                              PageOutput& page) const;
   // Renders a one-off template source (not registered) with access to the registered templates.
   base::Result<std::string> render_string(std::string_view source, const base::Value& context,
                                           std::string_view path = "<string>") const;

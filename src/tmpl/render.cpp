@@ -641,6 +641,13 @@ const Value* find_hinted_miss(const base::Object& o, std::string_view key, std::
 
 // ---------------------------------------------------------------- Exec
 
+namespace {
+// Whether `v` is all of the string value it views (so that value can stand for it).
+bool whole_value(const StrView& v) {
+  return v.src && v.src->is_string() && v.s.data() == v.src->as_string().data() && v.s.size() == v.src->as_string().size();
+}
+} // namespace
+
 Exec::Exec(const Engine& e, const Engine::Impl& i)
     : engine(e), impl(i), cache(thread_cache()), context_mark(cache.contexts.mark()) {}
 
@@ -676,7 +683,7 @@ void Exec::emit(std::string& out, const Value& v) const {
   case Value::Kind::String:
     if (impl.options.autoescape && !v.is_safe()) {
       append_escaped(out, v.as_string());
-    } else {
+    } else if (!spliced(out, v)) {
       out += v.as_string();
     }
     return;
@@ -696,12 +703,14 @@ void Exec::render_root(const Template& tmpl, Context* ctx, Frame* frame, std::st
   Scope scope{frame, ctx, &tmpl, &parent, nullptr};
   size_t start = out.size();
   int depth = include_depth;
-  Engine::HeadHook* watching = head_hook;
+  Engine::PageOutput* watching = head_hook;
+  size_t spliced_before = splices ? splices->size() : 0;
   exec_body(tmpl.body, scope, out);
   if (parent) {
     out.resize(start); // a child's own top-level output is discarded, as in Nunjucks
-    if (watching && !head_hook) { // and so is what the head hook wrote into it
-      watching->fired = false;
+    if (splices) splices->resize(spliced_before);  // with its splices
+    if (watching && !head_hook) { // and what the head hook wrote into it
+      watching->head_fired = false;
       head_hook = watching;
     }
     render_root(*parent, ctx, frame, out);
@@ -715,15 +724,15 @@ void Exec::append_watched(std::string& out, std::string_view text) {
     append_text(out, text);
     return;
   }
-  Engine::HeadHook* hook = std::exchange(head_hook, nullptr);  // once
+  Engine::PageOutput* hook = std::exchange(head_hook, nullptr);  // once
   // a value printed earlier closed the head: the page's first `</head>` is not this one
   if (std::string_view(out).find("</head>") != std::string_view::npos) {
     out.append(text);
     return;
   }
   out.append(text.substr(0, at));
-  hook->fired = true;
-  hook->append(out);
+  hook->head_fired = true;
+  hook->head(out);
   out.append(text.substr(at));
 }
 
@@ -865,7 +874,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   if (!v) {
     if (impl.options.autoescape && !str.safe) {
       append_escaped(out, str.s);
-    } else {
+    } else if (!(whole_value(str) && spliced(out, *str.src))) {
       out += str.s;
     }
     return;
@@ -915,7 +924,7 @@ void Exec::exec_output(const Expr& expr, Scope& scope, std::string& out) {
   case Value::Kind::String:
     if (impl.options.autoescape && !v->is_safe()) {
       append_escaped(out, v->as_string());
-    } else {
+    } else if (!spliced(out, *v)) {
       out += v->as_string();
     }
     return true;
@@ -970,7 +979,7 @@ bool Exec::fast_output(const Node& node, const Scope& scope, std::string& out) {
     } else {
       append_escaped(out, cur.s);
     }
-  } else {
+  } else if (!(whole_value(cur) && spliced(out, *cur.src))) {
     out += cur.s;
   }
   return true;

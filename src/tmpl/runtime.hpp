@@ -401,9 +401,12 @@ struct Exec {
   // Whether Expr::frameless holds in this render (a render_string template may bind names no
   // registered template binds).
   bool frameless_ok = true;
-  // Engine::HeadHook of this render (null: none), and the render's own output it watches.
-  Engine::HeadHook* head_hook = nullptr;
+  // The render's own output (the page), the page's head hook until it has run, and where the
+  // strings spliced into the page go (Engine::PageOutput; null: none).
   const std::string* root_out = nullptr;
+  Engine::PageOutput* head_hook = nullptr;
+  std::vector<base::SplicedText::Splice>* splices = nullptr;
+  size_t splice_min = 0;
 
   Exec(const Engine& e, const Engine::Impl& i);
   ~Exec(); // gives the contexts back
@@ -415,6 +418,12 @@ struct Exec {
   void render_root(const Template& tmpl, Context* ctx, Frame* frame, std::string& out);
   // out += text, calling the head hook before the first `</head>` of the root output.
   void append_watched(std::string& out, std::string_view text);
+  // Whether `v` (a string printed as it is) went into the page as a splice instead of into `out`.
+  bool spliced(std::string& out, const base::Value& v) const {
+    if (!splices || &out != root_out || v.as_string().size() < splice_min) [[likely]] return false;
+    splices->push_back({out.size(), v});
+    return true;
+  }
   void exec_body(const Body& body, Scope& scope, std::string& out);
   void exec_node(const Node& node, Scope& scope, std::string& out);
   // The value of `expr`, copied out.

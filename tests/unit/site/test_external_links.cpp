@@ -1,6 +1,8 @@
 // Hexo's external_link filter on whole pages (site/external_links.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "site/external_links.hpp"
 
 namespace haven::site {
@@ -56,7 +58,6 @@ TEST(ExternalLinks, TagBoundariesAsAnAnchorScanCutsThem) {
             R"(<a target="_blank" rel="noopener" href="http://b.org/" rel="x>b</a>)");
 }
 
-
 // The scan finds absolute hrefs by their "//": slashes elsewhere (scripts, text, paths, a URL's
 // own path) must neither hide a link nor mark one.
 TEST(ExternalLinks, DoubleSlashesOutsideHrefs) {
@@ -65,6 +66,39 @@ TEST(ExternalLinks, DoubleSlashesOutsideHrefs) {
             R"(<a href="/p//q">q</a>)");
   std::string no_host = R"(<a href="///a.org/">a</a><a href="https:/a.org/">b</a><a href="httpx://a.org/">c</a>)";
   EXPECT_EQ(marked(no_host), no_host);
+}
+
+// A page with strings spliced in gives exactly the bytes of the same page filtered whole, wherever
+// the splice points fall (between tags, inside a tag, inside a link's href) and whatever the own
+// text's edits before them; a spliced string filtered once per thread is the same for every page.
+TEST(ExternalLinks, SplicedPagesAsTheWholePage) {
+  const std::vector<std::string> fragments = {
+      R"(<p>text // and </p>)", R"(<a href="https://hexo.io/">h</a>)", R"(<a href="/in/">in</a>)",
+      R"(<a rel="me" href="//cdn.org/x">c</a>)", R"(<a href="https://blog.example.com/">own</a>)", "<a ", R"(href="https://)",
+      R"(a.org/">a</a>)", "<", "a href=\"http://b.org/\">b</a>", ">", "plain", R"(<img src="https://x.org/i.png">)"};
+  uint64_t state = 88172645463325252ull;
+  auto next = [&](size_t n) {
+    state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+    return static_cast<size_t>(state % n);
+  };
+  std::vector<base::Value> shared;  // the same values on many pages, as a cached sidebar is
+  for (int k = 0; k < 6; ++k) {
+    std::string text;
+    for (size_t n = 1 + next(6); n > 0; --n) text += fragments[next(fragments.size())];
+    shared.push_back(base::Value::safe(text));
+  }
+  for (int round = 0; round < 3000; ++round) {
+    base::SplicedText page;
+    for (size_t n = next(8); n > 0; --n) page.own += fragments[next(fragments.size())];
+    for (size_t n = next(4); n > 0; --n) page.splices.push_back({next(page.own.size() + 1), shared[next(shared.size())]});
+    std::stable_sort(page.splices.begin(), page.splices.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+    const std::vector<std::string> exclude = round % 2 ? std::vector<std::string>{"cdn.org"} : std::vector<std::string>{};
+    base::SplicedText copy = page;
+    std::string whole = std::move(copy).flatten();
+    mark_external_links(whole, "blog.example.com", exclude);
+    mark_external_links(page, "blog.example.com", exclude, round % 2);
+    ASSERT_EQ(std::move(page).flatten(), whole) << round;
+  }
 }
 
 TEST(ExternalLinks, HostOfUrl) {

@@ -270,6 +270,40 @@ TEST_F(SmallSite, HeadAdditionsGoBeforeThePagesFirstHeadClose) {
                                                  "</head><p>P</p></html>");
 }
 
+// Pages print the cached sidebar and their body (both over 4 KB) as splices: the files hold the
+// same bytes a copy would give, external links marked in every piece, and a build that renders
+// them again recognises them as unchanged (the manifest hashes the pieces as one text).
+TEST_F(SmallSite, SplicedPagesAreWrittenWhole) {
+  file("_config.yml", "title: T\nurl: https://blog.example.com\ntheme: t\n");
+  std::string links;
+  for (int i = 0; i < 200; ++i) links += "<li><a href=\"/tags/t" + std::to_string(i) + "/\">t" + std::to_string(i) + "</a></li>";
+  file("themes/t/layout/_partial/side.njk", "<aside><a href=\"https://friend.org/\">f</a><ul>" + links + "</ul></aside>");
+  file("themes/t/layout/layout.njk", "<html><head></head><body><a href=\"https://x.org/\">x</a>{{ body | safe }}"
+                                     "{{ partial('_partial/side', {}, {cache: true}) | safe }}</body></html>");
+  file("themes/t/layout/post.njk", "<main>{{ page.content | safe }}</main>");
+  file("themes/t/layout/index.njk", "index");
+  std::string body;
+  for (int i = 0; i < 300; ++i) body += "Paragraph " + std::to_string(i) + " [link](https://hexo.io/).\n\n";
+  post("p", "title: P\ndate: 2024-01-01", body);
+  post("q", "title: Q\ndate: 2024-01-02", body);
+  auto r = build();
+  std::string page = read("2024/01/01/p/index.html");
+  const std::string side = "<aside><a target=\"_blank\" rel=\"noopener\" href=\"https://friend.org/\">f</a><ul>" + links + "</ul></aside>";
+  EXPECT_EQ(page.substr(0, 300), std::string("<html><head><meta name=\"generator\" content=\"Haven " HAVEN_VERSION "\">"
+                                             "<link rel=\"alternate\" href=\"/atom.xml\" title=\"T\" type=\"application/atom+xml\"></head><body>"
+                               "<a target=\"_blank\" rel=\"noopener\" href=\"https://x.org/\">x</a><main><p>Paragraph 0 "
+                               "<a target=\"_blank\" rel=\"noopener\" href=\"https://hexo.io/\">link</a>.</p>").substr(0, 300));
+  EXPECT_TRUE(page.ends_with("</main>" + side + "</body></html>")) << page.substr(page.size() - 200);
+  EXPECT_EQ(read("2024/01/02/q/index.html").substr(page.size() - side.size() - 14), side + "</body></html>");
+  uint64_t on_disk = 0;  // the build's byte count is the pieces'
+  for (const auto& e : fs::recursive_directory_iterator(out())) if (e.is_regular_file()) on_disk += e.file_size();
+  EXPECT_EQ(r.stats.bytes_total, on_disk);
+  file("_config.yml", "title: T\nurl: https://blog.example.com\ntheme: t\n# touched\n");
+  r = build();
+  EXPECT_EQ(r.stats.files_written, 0u);
+  EXPECT_EQ(r.stats.files_unchanged, r.stats.files_total);
+}
+
 TEST_F(SmallSite, ExternalLinksOpenInANewTab) {
   file("_config.yml", "url: https://blog.example.com\n");
   post("p", "title: P\ndate: 2024-01-01", "[out](https://hexo.io/) and [in](https://blog.example.com/about/)\n");

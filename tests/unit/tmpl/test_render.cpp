@@ -224,75 +224,118 @@ TEST(Render, FinalNamesOnEveryPath) {
   EXPECT_EQ(*engine.render("main", base::Value(std::move(ctx))), "[][I]()[st][ey][ZX][L][][top]");
 }
 
-// Engine::HeadHook: what a page adds to its head is written before the first `</head>` of the
-// render's own output that template text writes, with the head so far in view.
+// Engine::render_page: what a page adds to its head is written before the first `</head>` of the
+// render's own output that template text writes, with the head so far in view; large strings
+// printed as they are go into the page as splices, not copies.
 namespace {
 
-struct HookRun {
-  std::string out;
+struct PageRun {
+  std::string out;       // flattened
+  std::string own;       // the page's own bytes
+  std::vector<std::pair<size_t, std::string>> splices;
   bool fired = false;
-  std::string seen;  // the output the hook was called with
+  std::string seen;      // the output the head hook was called with
   int calls = 0;
+  std::string plain;     // Engine::render of the same page
 };
 
-HookRun render_with_hook(std::initializer_list<std::pair<const char*, const char*>> templates, const char* name,
-                         const Value& ctx = {}) {
+PageRun render_page(std::initializer_list<std::pair<const char*, const char*>> templates, const char* name,
+                    const Value& ctx = {}, size_t splice_min = 0, bool hook = true) {
   tmpl::Engine engine;
   for (const auto& [n, src] : templates) engine.add_template(n, src);
   EXPECT_TRUE(engine.finalize().empty());
-  HookRun run;
-  tmpl::Engine::HeadHook hook{[&](std::string& out) {
-    ++run.calls;
-    run.seen = out;
-    out += "<meta x>";
-  }};
-  auto r = engine.render(name, ctx, 0, hook);
+  PageRun run;
+  tmpl::Engine::PageOutput page;
+  if (hook) {
+    page.head = [&](std::string& out) {
+      ++run.calls;
+      run.seen = out;
+      out += "<meta x>";
+    };
+  }
+  page.splice_min = splice_min;
+  auto r = engine.render_page(name, ctx, 0, page);
   EXPECT_TRUE(r.has_value());
-  run.out = r ? *r : "";
-  run.fired = hook.fired;
+  if (!r) return run;
+  run.own = r->own;
+  for (const auto& sp : r->splices) run.splices.emplace_back(sp.at, std::string(sp.text.as_string()));
+  run.out = std::move(*r).flatten();
+  run.fired = page.head_fired;
+  auto plain = engine.render(name, ctx);
+  run.plain = plain ? *plain : "ERROR";
   return run;
 }
 
 } // namespace
 
-TEST(HeadHook, WritesBeforeTheFirstHeadCloseOfTemplateText) {
-  auto r = render_with_hook({{"page.njk", "<head><title>{{ t }}</title></head><body></head></body>"}}, "page.njk",
-                            obj({{"t", "T"}}));
+TEST(RenderPage, HeadHookWritesBeforeTheFirstHeadCloseOfTemplateText) {
+  auto r = render_page({{"page.njk", "<head><title>{{ t }}</title></head><body></head></body>"}}, "page.njk",
+                       obj({{"t", "T"}}));
   EXPECT_TRUE(r.fired);
   EXPECT_EQ(r.calls, 1);
   EXPECT_EQ(r.seen, "<head><title>T</title>");
   EXPECT_EQ(r.out, "<head><title>T</title><meta x></head><body></head></body>");
   // in a conditional's text and in an included template, too
-  r = render_with_hook({{"page.njk", "<head>{% if yes %}</head>{% endif %}"}}, "page.njk", obj({{"yes", true}}));
+  r = render_page({{"page.njk", "<head>{% if yes %}</head>{% endif %}"}}, "page.njk", obj({{"yes", true}}));
   EXPECT_EQ(r.out, "<head><meta x></head>");
-  r = render_with_hook({{"page.njk", "{% include 'head.njk' %}<body>"}, {"head.njk", "<head></head>"}}, "page.njk");
+  r = render_page({{"page.njk", "{% include 'head.njk' %}<body>"}, {"head.njk", "<head></head>"}}, "page.njk");
   EXPECT_EQ(r.out, "<head><meta x></head><body>");
 }
 
-TEST(HeadHook, NotFromVariablesCapturesOrMacros) {
+TEST(RenderPage, HeadHookNotAtAHeadClosePrintedFromAValue) {
   // `</head>` printed from a value: the caller inserts the additions itself
-  auto r = render_with_hook({{"page.njk", "<head>{{ h | safe }}<body>"}}, "page.njk", obj({{"h", "</head>"}}));
+  auto r = render_page({{"page.njk", "<head>{{ h | safe }}<body>"}}, "page.njk", obj({{"h", "</head>"}}));
   EXPECT_FALSE(r.fired);
   EXPECT_EQ(r.out, "<head></head><body>");
   // nor later: the page's first `</head>` is the printed one
-  r = render_with_hook({{"page.njk", "<head>{{ h | safe }}</head><body>"}}, "page.njk", obj({{"h", "</head>"}}));
+  r = render_page({{"page.njk", "<head>{{ h | safe }}</head><body>"}}, "page.njk", obj({{"h", "</head>"}}));
   EXPECT_FALSE(r.fired);
   EXPECT_EQ(r.out, "<head></head></head><body>");
   // captured output is not the page's own output (printed, it is a value); a macro called in
   // place writes the page's own output
-  r = render_with_hook({{"page.njk", "{% set h %}</head>{% endset %}<head>{{ h | safe }}"}}, "page.njk");
+  r = render_page({{"page.njk", "{% set h %}</head>{% endset %}<head>{{ h | safe }}"}}, "page.njk");
   EXPECT_FALSE(r.fired);
-  r = render_with_hook({{"page.njk", "{% macro m() %}</head>{% endmacro %}<head>{{ m() }}"}}, "page.njk");
+  r = render_page({{"page.njk", "{% macro m() %}</head>{% endmacro %}<head>{{ m() }}"}}, "page.njk");
   EXPECT_TRUE(r.fired);
   EXPECT_EQ(r.out, "<head><meta x></head>");
 }
 
-TEST(HeadHook, AChildTemplatesDiscardedOutputDoesNotCount) {
-  // a child's top-level text is discarded (Nunjucks): the hook fires again in the parent's
-  auto r = render_with_hook({{"child.njk", "</head>{% extends 'base.njk' %}{% block b %}x{% endblock %}"},
-                             {"base.njk", "<head></head>{% block b %}{% endblock %}"}},
-                            "child.njk");
+TEST(RenderPage, AChildTemplatesDiscardedOutputDoesNotCount) {
+  // a child's top-level output is discarded (Nunjucks): the hook fires again in the parent's,
+  // and what the child's text spliced is dropped with it
+  auto r = render_page({{"child.njk", "</head>{{ big | safe }}{% extends 'base.njk' %}{% block b %}x{% endblock %}"},
+                        {"base.njk", "<head></head>{% block b %}{% endblock %}{{ big | safe }}"}},
+                       "child.njk", obj({{"big", Value::safe("0123456789")}}), 8);
   EXPECT_TRUE(r.fired);
   EXPECT_EQ(r.calls, 2);
-  EXPECT_EQ(r.out, "<head><meta x></head>x");
+  EXPECT_EQ(r.out, "<head><meta x></head>x0123456789");
+  EXPECT_EQ(r.splices, (std::vector<std::pair<size_t, std::string>>{{22, "0123456789"}}));
+}
+
+TEST(RenderPage, LargeStringsPrintedAsTheyAreAreSplicedNotCopied) {
+  const Value ctx = obj({{"big", Value::safe("<aside>0123456789</aside>")}, {"raw", "<b>0123456789</b>"},
+                         {"small", Value::safe("<i>x</i>")}});
+  // a safe value, through `| safe`, through a filter that leaves it whole, in a loop, a macro's
+  // output printed whole: spliced
+  auto r = render_page({{"page.njk",
+                         "<p>{{ big }}</p>{{ big | safe | trim }}{% for i in [1, 2] %}[{{ big }}]{% endfor %}"
+                         "{% macro m() %}<div>{{ small }}{{ small }}</div>{% endmacro %}{% set mm = m() %}{{ mm }}"}},
+                       "page.njk", ctx, 16, false);
+  EXPECT_EQ(r.out, r.plain);
+  EXPECT_EQ(r.own, "<p></p>[][]");
+  ASSERT_EQ(r.splices.size(), 5u);
+  EXPECT_EQ(r.splices[0], (std::pair<size_t, std::string>{3, "<aside>0123456789</aside>"}));
+  EXPECT_EQ(r.splices[1].first, 7u);
+  EXPECT_EQ(r.splices[2].first, 8u);
+  EXPECT_EQ(r.splices[3].first, 10u);
+  EXPECT_EQ(r.splices[4], (std::pair<size_t, std::string>{11, "<div><i>x</i><i>x</i></div>"}));
+  // escaped, small, made safe by `| safe` (a new value), changed by a filter, captured: copied
+  r = render_page({{"page.njk", "{{ raw }}{{ small }}{{ raw | safe }}{{ big | upper }}{% set c %}{{ big }}{% endset %}{{ c }}"}},
+                  "page.njk", ctx, 16, false);
+  EXPECT_EQ(r.out, r.plain);
+  EXPECT_TRUE(r.splices.empty());
+  // without a minimum nothing is spliced
+  r = render_page({{"page.njk", "{{ big }}"}}, "page.njk", ctx, 0, false);
+  EXPECT_TRUE(r.splices.empty());
+  EXPECT_EQ(r.own, "<aside>0123456789</aside>");
 }
