@@ -1,6 +1,7 @@
 // Builds a whole Hexo-style site. The phases run in this order (each completes before the next):
-//   config → discover → load (parallel) → abbrlinks & paths → render bodies (parallel) →
-//   taxonomies & lists → templates → render pages (parallel) → feeds, sitemap, search → commit.
+//   config → discover → load (parallel) → abbrlinks & paths → render bodies (parallel; the
+//   taxonomies, lists and templates are made alongside) → render pages (parallel; feeds, sitemap
+//   and searchdb alongside) → search → commit.
 #pragma once
 
 #include <cmath>
