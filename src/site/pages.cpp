@@ -237,12 +237,19 @@ std::vector<RenderJob> list_jobs(const SiteModel& site, const SiteValues& values
   std::vector<RenderJob> jobs;
   if (site.posts.empty()) return jobs; // Hexo writes no index or archives without posts
 
-  // index: newest first, then a stable sort by sticky (higher first)
+  // index: newest first, then a stable sort by sticky (higher first); each post's sticky is
+  // looked up once, not in every comparison, and with no sticky post there is nothing to sort
   std::vector<uint32_t> order(site.posts.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return site.post(a).front.get("sticky").as_number() > site.post(b).front.get("sticky").as_number();
-  });
+  std::vector<double> sticky(site.posts.size());
+  bool any_sticky = false;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    sticky[i] = site.post(i).front.get("sticky").as_number();
+    any_sticky = any_sticky || sticky[i] != sticky[0];
+  }
+  if (any_sticky) {
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return sticky[a] > sticky[b]; });
+  }
   std::string index_path = dir_of(site.config.str("index_generator.path"));
   Object index_extra;
   index_extra.set("__index", Value(true));

@@ -870,31 +870,35 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
   std::map<std::string, std::shared_ptr<const std::vector<std::string>>> templates_of;  // by layout
   for (size_t i = 0; i < jobs.size(); ++i) {
     std::string& file = job_files[i];
-    PageRecord record;
-    if (must_render[i]) {
-      record.uses_site = used_site[i];
-      auto& deps = templates_of[layouts[i]];
-      if (!deps) {
-        auto list = th.engine->dependencies(layouts[i]);
-        list.push_back(layouts[i]);
-        deps = std::make_shared<const std::vector<std::string>>(std::move(list));
+    if (!m_options.one_shot) {  // what the next build compares with (a one-shot build has none)
+      PageRecord record;
+      if (must_render[i]) {
+        record.uses_site = used_site[i];
+        auto& deps = templates_of[layouts[i]];
+        if (!deps) {
+          auto list = th.engine->dependencies(layouts[i]);
+          list.push_back(layouts[i]);
+          deps = std::make_shared<const std::vector<std::string>>(std::move(list));
+        }
+        record.templates = deps;
+      } else {
+        record = prev->pages.at(file);
       }
-      record.templates = deps;
-    } else {
-      record = prev->pages.at(file);
+      record.signature = signatures[i];
+      if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists); record.signature = h.h; }
+      next->pages.insert_or_assign(file, std::move(record));
     }
-    record.signature = signatures[i];
-    if (record.uses_site) { Hasher h; h.add(record.signature); h.add(site_lists); record.signature = h.h; }
-    next->pages.insert_or_assign(file, std::move(record));
+    // a one-shot build needs the job's path and origin no more
+    std::string path = m_options.one_shot ? std::move(file) : file;
+    std::string origin = m_options.one_shot ? std::move(jobs[i].origin) : jobs[i].origin;
     if (streamed[i]) {
-      OutputFile put{nullptr, {}, jobs[i].origin, i >= source_jobs, true};
-      add(file, std::move(put));
+      add(std::move(path), OutputFile{nullptr, {}, std::move(origin), i >= source_jobs, true});
     } else if (must_render[i]) {
-      add(file, OutputFile::text(std::move(rendered[i]), jobs[i].origin, i >= source_jobs));
+      add(std::move(path), OutputFile::text(std::move(rendered[i]), std::move(origin), i >= source_jobs));
     } else {
-      OutputFile kept = prev->outputs->at(file);  // shares the bytes, no copy
+      OutputFile kept = prev->outputs->at(path);  // shares the bytes, no copy
       kept.generated = i >= source_jobs;
-      add(file, std::move(kept));
+      add(std::move(path), std::move(kept));
     }
   }
   // documents written without a theme: `layout: false`, and YAML pages as JSON
