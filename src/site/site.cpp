@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_group.h>
 
 #include <algorithm>
@@ -766,15 +767,18 @@ std::expected<BuildReport, Errors> Site::rebuild(const std::vector<fs::path>& ch
 
   phase("fingerprints");
 
-  // jobs
-  auto jobs = document_jobs(site, values);
+  // jobs: the documents' and the lists' (each single-threaded) side by side
+  std::vector<RenderJob> jobs, lists;
+  tbb::parallel_invoke([&] { jobs = document_jobs(site, values); },
+                       [&] {
+                         lists = list_jobs(site, values);
+                         for (size_t i = 0; i < values.documents.size(); ++i) {
+                           if (values.documents[i].is_object()) prints->doc_of_value[values.documents[i].identity()] = i;
+                         }
+                       });
   size_t source_jobs = jobs.size();
-  auto lists = list_jobs(site, values);
   jobs.insert(jobs.end(), std::make_move_iterator(lists.begin()), std::make_move_iterator(lists.end()));
 
-  for (size_t i = 0; i < values.documents.size(); ++i) {
-    if (values.documents[i].is_object()) prints->doc_of_value[values.documents[i].identity()] = i;
-  }
   const bool all_templates = changed_templates.count("*") > 0;
 
   phase("jobs");
