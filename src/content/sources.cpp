@@ -57,15 +57,23 @@ std::vector<SourceFile> discover_sources(const fs::path& source_dir, const confi
   std::string post_ext = fs::path(config.str("new_post_name", ":title.md")).extension().string();
   if (post_ext.empty()) post_ext = ".md";
 
+  // paths below source_dir start with its text: rel, name and extension are cut from the string
+  // (std::filesystem's decomposition cost ~1 µs a file)
+  std::string prefix = source_dir.native();
+  if (!prefix.ends_with('/')) prefix += '/';
   for (auto it = fs::recursive_directory_iterator(source_dir, fs::directory_options::follow_directory_symlink, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec)) continue;
-    std::string rel = it->path().lexically_relative(source_dir).generic_string();
-    std::string name = it->path().filename().string();
+    const std::string& full = it->path().native();
+    std::string rel = full.starts_with(prefix) ? full.substr(prefix.size())
+                                               : it->path().lexically_relative(source_dir).generic_string();
+    std::string_view name = std::string_view(rel).substr(rel.rfind('/') + 1);  // npos + 1 == 0
     if (name.empty() || name.back() == '~' || name.back() == '%') continue;
 
-    std::string ext = it->path().extension().string();
+    // as fs::path::extension: from the last dot, none for a name that only starts with one
+    size_t dot = name.rfind('.');
+    std::string ext(dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot));
     SourceFile file{rel, it->path(), SourceKind::Asset};
     if (rel.starts_with("_posts/") || rel.starts_with("_drafts/")) {
       bool draft = rel.starts_with("_drafts/");

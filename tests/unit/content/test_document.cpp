@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "content/document.hpp"
+#include "content/sources.hpp"
 #include "content/glob.hpp"
 #include "content/taxonomy.hpp"
 
@@ -191,6 +192,31 @@ TEST(Glob, HexoStylePatterns) {
   EXPECT_TRUE(glob_match("**/*.md", "a.md"));
   EXPECT_TRUE(glob_match("{a,b}/*.txt", "b/x.txt"));
   EXPECT_TRUE(glob_match("file?.[ch]", "file1.c"));
+}
+
+// What discover_sources keeps of each kind of file, and their paths relative to source/ (cut
+// from the walked paths' text: with and without a trailing slash on the folder).
+TEST_F(Posts, DiscoverSourcesClassifiesEveryFile) {
+  const auto cfg = config("");
+  for (const char* rel : {"_posts/a.b.md", "_posts/n.markdown", "_posts/x.", "_posts/notes.txt", "_posts/.hidden.md",
+                          "_posts/sub/deep.md", "_drafts/d.md", "_data/menu.yml", "_data/skip.txt", "about/index.md",
+                          "README", ".htaccess", "css/site.css", "backup.md~", "page.html"}) {
+    fs::path abs = m_dir / "source" / rel;
+    fs::create_directories(abs.parent_path());
+    std::ofstream(abs) << "x";
+  }
+  const std::vector<std::pair<std::string, SourceKind>> expected = {
+      {"README", SourceKind::Asset},        {"_data/menu.yml", SourceKind::Data},  {"_drafts/d.md", SourceKind::Draft},
+      {"_posts/a.b.md", SourceKind::Post},  {"_posts/n.markdown", SourceKind::Post}, {"_posts/sub/deep.md", SourceKind::Post},
+      {"about/index.md", SourceKind::Page}, {"css/site.css", SourceKind::Asset},    {"page.html", SourceKind::Page}};
+  for (const fs::path& dir : {m_dir / "source", fs::path((m_dir / "source").string() + "/")}) {
+    std::vector<std::pair<std::string, SourceKind>> found;
+    for (const auto& f : discover_sources(dir, cfg)) {
+      found.emplace_back(f.rel, f.kind);
+      EXPECT_EQ(f.abs, fs::path(dir.string() + (dir.string().ends_with('/') ? "" : "/") + f.rel));
+    }
+    EXPECT_EQ(found, expected) << dir;
+  }
 }
 
 } // namespace
