@@ -12,6 +12,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <unordered_set>
 
 #include "base/fs.hpp"
@@ -187,10 +188,11 @@ void write_manifest(const fs::path& out_dir, const OutputManifest& m) {
   std::string text = fmt::format("haven-manifest 1\ninputs {:x}\nvalid_until {}\ncounts {} {} {}\n", m.inputs,
                                  std::isfinite(m.valid_until_ms) ? m.valid_until_ms : 1e300, m.posts, m.pages, m.rendered);
   std::string entries;
+  entries.reserve(m.files.size() * 80);
   size_t count = 0;
   for (const auto& [path, e] : m.files) {
     if (path.find('\n') != std::string::npos) continue;  // cannot be listed: that file is just not known
-    entries += fmt::format("{:x} {} {} {} {}\n", e.hash, e.size, e.mtime_ns, e.inode, path);
+    fmt::format_to(std::back_inserter(entries), "{:x} {} {} {} {}\n", e.hash, e.size, e.mtime_ns, e.inode, path);
     ++count;
   }
   text += fmt::format("files {}\n", count) + entries;
@@ -392,8 +394,14 @@ base::Result<CommitStats> OutputWriter::commit(const std::map<std::string, Outpu
   if (w.had_previous) stats.removed = remove_tree(w.retired) - w.kept_paths.size();
   if (w.manifest) {
     w.manifest->files.clear();
-    for (const auto& [path, file] : files) {
-      if (auto it = w.entries.find(path); it != w.entries.end()) w.manifest->files.emplace(path, it->second);
+    size_t listed = 0;  // entries of files in `files` (every entry, unless a file was put and then dropped)
+    for (const auto& [path, file] : files) listed += w.entries.count(path);
+    if (listed == w.entries.size()) {
+      w.manifest->files = std::move(w.entries);
+    } else {
+      for (const auto& [path, file] : files) {
+        if (auto it = w.entries.find(path); it != w.entries.end()) w.manifest->files.emplace(path, it->second);
+      }
     }
     write_manifest(w.out_dir, *w.manifest);
   }
