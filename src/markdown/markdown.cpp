@@ -262,6 +262,10 @@ private:
     const char* s = cmark_node_get_literal(node);
     return s ? s : "";
   }
+  static std::string_view literal_view(cmark_node* node) {
+    const char* s = cmark_node_get_literal(node);
+    return s ? std::string_view(s) : std::string_view();
+  }
 
   void collect(cmark_node* document) {
     cmark_iter* it = cmark_iter_new(document);
@@ -410,6 +414,7 @@ private:
     cmark_node* parent = cmark_node_parent(node);
     cmark_node* grand = parent ? cmark_node_parent(parent) : nullptr;
     if (grand && cmark_node_get_type(grand) == CMARK_NODE_LIST && cmark_node_get_list_tight(grand)) return;
+    if (!may_print_break_colon(node)) return;  // most paragraphs: not rendered just to look
     std::string rendered = render_html(node, CMARK_OPT_UNSAFE, m_extensions);
     if (rendered.find("<br>:") == std::string::npos) return;
     if (!rendered.starts_with("<p>") || !rendered.ends_with("</p>\n")) return;
@@ -421,6 +426,25 @@ private:
                        m.suffix().str();
     if (m_heading_marker) html += k_heading_end;  // marked prints no newline after </dl>
     replace_with(node, make_raw(CMARK_NODE_HTML_BLOCK, html));
+  }
+
+  // Whether the paragraph `node` (its breaks already raw "<br>") can print "<br>:": it has a
+  // "<br>" and a text or raw piece that starts with ':' or holds "<br>:" (a superset: each
+  // node's HTML starts with its literal's first character or with '<').
+  static bool may_print_break_colon(cmark_node* node) {
+    bool has_break = false, has_colon = false;
+    cmark_iter* it = cmark_iter_new(node);
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+      cmark_node* n = cmark_iter_get_node(it);
+      if (ev != CMARK_EVENT_ENTER) continue;
+      cmark_node_type type = cmark_node_get_type(n);
+      if (type != CMARK_NODE_TEXT && type != CMARK_NODE_HTML_INLINE) continue;
+      std::string_view lit = literal_view(n);
+      if (type == CMARK_NODE_HTML_INLINE && lit.find("<br>") != std::string_view::npos) has_break = true;
+      if (lit.starts_with(':') || lit.find("<br>:") != std::string_view::npos) has_colon = true;
+    }
+    cmark_iter_free(it);
+    return has_break && has_colon;
   }
 
   const Options& m_options;

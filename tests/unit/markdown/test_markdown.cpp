@@ -193,6 +193,15 @@ TEST(Markdown, DescriptionLists) {
   off.description_lists = false;
   EXPECT_EQ(html("Term\n: Def\n", off), "<p>Term<br>: Def</p>\n");
   EXPECT_EQ(html("a: b\n"), "<p>a: b</p>\n");
+  // the break may be raw HTML or a hard break, the term marked up; a paragraph is only rendered
+  // on its own when it has a break and a piece starting with ':' (not `<code>`, not `<strong>`)
+  EXPECT_EQ(html("ab<br>: cd\n"), "<dl><dt>ab</dt><dd>cd</dd></dl>");
+  EXPECT_EQ(html("ab  \n: hard def\n"), "<dl><dt>ab</dt><dd>hard def</dd></dl>");
+  EXPECT_EQ(html("xy <br>:yz\n"), "<dl><dt>xy </dt><dd>yz</dd></dl>");
+  EXPECT_EQ(html("Te *rm*\n: Def\n"), "<dl><dt>Te <em>rm</em></dt><dd>Def</dd></dl>");
+  EXPECT_EQ(html("Term <span>x</span>\n: Def\n"), "<dl><dt>Term <span>x</span></dt><dd>Def</dd></dl>");
+  EXPECT_EQ(html("Term\n`:code`\n"), "<p>Term<br><code>:code</code></p>\n");
+  EXPECT_EQ(html("xy\n**b**: c\n"), "<p>xy<br><strong>b</strong>: c</p>\n");
 }
 
 TEST(Markdown, MathOffKeepsHexoText) {
