@@ -17,6 +17,17 @@ TEST(Html, EscapeHtmlChanges) {
                              "50% off!", "tab\there"}) {
     EXPECT_EQ(escape_html_changes(s), escape_html(s) != s) << s;
   }
+  // each special character (and bytes next to one: '%', '.', '0', '>' + 1...) at every position of
+  // texts longer than the 16-byte blocks, and within the tail after the last block
+  const std::string plain = "Haven 依恋 text, no specials here at all: 0123456789";
+  for (char special : std::string("&<>\"'`/=%.;?0?")) {
+    for (size_t at = 0; at < plain.size(); ++at) {
+      std::string s = plain;
+      s[at] = special;
+      ASSERT_EQ(escape_html_changes(s), escape_html(s) != s) << at << " " << special;
+      ASSERT_EQ(escape_html_changes(std::string_view(s).substr(at)), escape_html(s.substr(at)) != s.substr(at)) << at;
+    }
+  }
 }
 
 TEST(Html, EscapeMin) {
