@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <unistd.h>
 
@@ -233,10 +234,12 @@ struct OutputWriter::Impl {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // folders of the staging tree each thread made or found made, looked up by string_view (no
+  // copy per file) without a lock: a folder another thread made costs this thread one mkdir
+  using DirSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+  tbb::enumerable_thread_specific<DirSet> dirs;
   std::mutex mutex;                                   // guards the members below
-  // folders made in the staging tree, looked up by string_view (no copy per file); both tables
-  // are reserved for a site's worth by the constructor, so they do not rehash while pages are written
-  std::unordered_set<std::string, StringHash, std::equal_to<>> dirs;
+  // reserved for a site's worth by the constructor, so it does not rehash while pages are written
   std::unordered_map<std::string, OutputManifest::Entry> entries;  // path → what was put
   size_t linked = 0;                                  // files hard-linked from the old tree
   std::unordered_set<std::string> kept_paths;         // paths of the old tree the new one has too
@@ -246,23 +249,18 @@ struct OutputWriter::Impl {
     size_t last = path.rfind('/');
     if (last == std::string::npos) return {};
     const std::string_view whole(path);
-    {  // a known parent folder has known ancestors too (they are made first): one lookup for most files
-      std::lock_guard lock(mutex);
-      if (dirs.find(whole.substr(0, last)) != dirs.end()) return {};
-    }
+    DirSet& known = dirs.local();
+    // a known parent folder has known ancestors too (they are made first): one lookup for most files
+    if (known.find(whole.substr(0, last)) != known.end()) return {};
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
       const std::string_view dir = whole.substr(0, slash);
-      {
-        std::lock_guard lock(mutex);
-        if (dirs.find(dir) != dirs.end()) continue;
-      }
+      if (known.find(dir) != known.end()) continue;
       std::string full = staging_prefix;
       full += dir;
       if (::mkdir(full.c_str(), 0755) != 0 && errno != EEXIST) {
         return std::unexpected(base::error(std::string("cannot create output folder: ") + std::strerror(errno), full));
       }
-      std::lock_guard lock(mutex);
-      dirs.emplace(dir);
+      known.emplace(dir);
     }
     return {};
   }
@@ -323,7 +321,6 @@ OutputWriter::OutputWriter(fs::path out_dir, OutputManifest* manifest) : m_impl(
   Impl& w = *m_impl;
   w.out_dir = std::move(out_dir);
   w.manifest = manifest;
-  w.dirs.reserve(1 << 14);
   w.entries.reserve(1 << 15);
   std::error_code ec;
   fs::path parent = w.out_dir.parent_path().empty() ? fs::path(".") : w.out_dir.parent_path();
