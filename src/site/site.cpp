@@ -341,7 +341,8 @@ struct PageRenderer {
   bool has_feed = false;
   // Hexo's site-level external_link filter (spec §9.6)
   bool external_links = false;
-  // what layout.njk added around the last body it wrapped (a size hint, see render)
+  // the own bytes of the last page layout.njk wrapped (its body is usually spliced in, not
+  // copied): a size hint, see render
   mutable std::atomic<size_t> layout_overhead{0};
   std::string own_host;
   std::vector<std::string> excluded_hosts;
@@ -399,8 +400,8 @@ struct PageRenderer {
     if (!wrapped) {
       page = theme.engine->render_page(layout, ctx, 0, output);
     } else if (auto body = theme.engine->render(layout, ctx)) {
-      // the wrapped page: its body plus what the layout added around the last body (pages of
-      // one site differ mostly in their bodies), so the page is not grown and copied as it renders
+      // the wrapped page: reserved for what the layout added last time (pages of one site differ
+      // mostly in their bodies, spliced in when large) plus room for a copied body
       const size_t body_size = body->size();
       const size_t expected = layout_overhead.load(std::memory_order_relaxed) + body_size / 8;
       base::Object wrapped_ctx = ctx.as_object();
