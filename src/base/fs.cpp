@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <climits>
 #include <vector>
 
 namespace haven::base {
@@ -99,51 +99,36 @@ Result<bool> write_file(const fs::path& path, std::string_view data, bool skip_i
 }
 
 Result<void> write_all(int fd, std::span<const std::string_view> pieces, std::string_view path) {
-  std::vector<struct iovec> iov;
-  iov.reserve(std::min<size_t>(pieces.size(), IOV_MAX));
-  size_t next = 0;  // the first piece not in `iov` yet
-  while (next < pieces.size() || !iov.empty()) {
-    while (iov.size() < IOV_MAX && next < pieces.size()) {
-      if (!pieces[next].empty()) iov.push_back({const_cast<char*>(pieces[next].data()), pieces[next].size()});
-      ++next;
+  constexpr size_t k_batch = 64;  // pieces per writev (a page has a few; no allocation)
+  std::array<struct iovec, k_batch> iov;
+  size_t next = 0;    // the first piece not written whole
+  size_t offset = 0;  // how much of it was written
+  while (next < pieces.size()) {
+    size_t count = 0;
+    for (size_t k = next; k < pieces.size() && count < k_batch; ++k) {
+      std::string_view p = k == next ? pieces[k].substr(offset) : pieces[k];
+      if (!p.empty()) iov[count++] = {const_cast<char*>(p.data()), p.size()};
     }
-    if (iov.empty()) break;
-    ssize_t n = ::writev(fd, iov.data(), static_cast<int>(iov.size()));
+    if (count == 0) break;  // only empty pieces left
+    ssize_t n = ::writev(fd, iov.data(), static_cast<int>(count));
     if (n < 0) {
       if (errno == EINTR) continue;
       int saved = errno;
       ::close(fd);
       return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), std::string(path)));
     }
-    // drop what was written: whole pieces, then the front of a partly written one
-    auto done = static_cast<size_t>(n);
-    size_t k = 0;
-    while (k < iov.size() && done >= iov[k].iov_len) done -= iov[k++].iov_len;
-    iov.erase(iov.begin(), iov.begin() + static_cast<std::ptrdiff_t>(k));
-    if (done > 0) {
-      iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + done;
-      iov[0].iov_len -= done;
-    }
+    // skip what was written: whole pieces, then the front of a partly written one
+    size_t done = offset + static_cast<size_t>(n);
+    while (next < pieces.size() && done >= pieces[next].size()) done -= pieces[next++].size();
+    offset = done;
   }
   return {};
 }
 
 Result<void> write_all(int fd, std::string_view data, std::string_view path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      return std::unexpected(error(std::string("cannot write file: ") + std::strerror(saved), std::string(path)));
-    }
-    done += static_cast<size_t>(n);
-  }
-  return {};
+  return write_all(fd, std::span<const std::string_view>(&data, 1), path);
 }
 
-FileTimes file_times(const fs::path& path) { return stat_file(path).times; }
 
 std::string relative_slash(const fs::path& path, const fs::path& base) {
   return path.lexically_relative(base).generic_string();

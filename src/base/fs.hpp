@@ -25,7 +25,8 @@ struct FileStat {
   uint64_t inode = 0;
   FileTimes times;
 };
-// `path`'s identity and times from one statx.
+// `path`'s identity and times (epoch milliseconds) from one statx; all zero when it cannot be
+// stat'ed.
 FileStat stat_file(const fs::path& path);
 
 // The whole file as bytes; `stat`, when given, receives the opened file's identity and times
@@ -43,8 +44,6 @@ Result<void> write_all(int fd, std::string_view data, std::string_view path);
 // write_all of `pieces` one after the other, with writev (no copy into one buffer).
 Result<void> write_all(int fd, std::span<const std::string_view> pieces, std::string_view path);
 
-// Times of `path` in epoch milliseconds; zeros when it cannot be stat'ed.
-FileTimes file_times(const fs::path& path);
 
 // `path` relative to `base` with forward slashes ("_posts/a.md").
 std::string relative_slash(const fs::path& path, const fs::path& base);

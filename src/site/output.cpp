@@ -114,11 +114,7 @@ bool same_content(const fs::path& existing, const OutputFile& file, const Pieces
 base::Result<void> write_new_file(const std::string& path, const Pieces& pieces, FileId* id = nullptr) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected(base::error(std::string("cannot write file: ") + std::strerror(errno), path));
-  if (pieces.size() == 1) {
-    if (auto r = base::write_all(fd, pieces[0], path); !r) return r;
-  } else if (auto r = base::write_all(fd, pieces, path); !r) {
-    return r;
-  }
+  if (auto r = base::write_all(fd, pieces, path); !r) return r;
   if (id) {
     struct stat st {};
     if (::fstat(fd, &st) == 0) {

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 #include <unistd.h>
 
 #include "base/diagnostic.hpp"
@@ -221,6 +223,31 @@ TEST(Value, FormatIsoUtcMatchesToIsoString) {
     std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT12:34:56.789Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
     ASSERT_EQ(format_iso_utc(static_cast<double>(t) * 1000 + 789), expected) << day;
   }
+}
+
+// write_all of pieces writes them in order: empty pieces, more pieces than one writev takes, and a
+// piece larger than a pipe holds (writev waits for the reader).
+TEST(Fs, WriteAllOfPiecesWritesThemInOrder) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 200; ++i) texts.push_back(i % 3 == 0 ? std::string() : std::string(static_cast<size_t>(i), static_cast<char>('a' + i % 26)));
+  texts.push_back(std::string(1 << 20, 'z'));
+  std::vector<std::string_view> pieces(texts.begin(), texts.end());
+  std::string whole;
+  for (const auto& t : texts) whole += t;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::string got;
+  std::thread reader([&] {
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  });
+  auto r = write_all(fds[1], pieces, "pipe");
+  ::close(fds[1]);
+  reader.join();
+  ::close(fds[0]);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(got.size(), whole.size());
+  EXPECT_TRUE(got == whole);
 }
 
 // read_file reads straight into its string: files of every size around its first guess (the

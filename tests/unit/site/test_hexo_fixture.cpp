@@ -44,7 +44,7 @@ protected:
   void SetUp() override {
     copy_fixture(k_fixture, m_dir.path() / "site");
     // The undated post is dated by the file's creation time (spec §3.2): the copy's, here.
-    double birth = base::file_times(site() / "source/_posts/no-date.md").birth_ms;
+    double birth = base::stat_file(site() / "source/_posts/no-date.md").times.birth_ms;
     text::Civil c = text::civil_in_zone(birth, "UTC");
     m_no_date_day = fmt::format("{:04d}/{:02d}/{:02d}", c.year, c.month, c.day);
   }
