@@ -1,6 +1,5 @@
 #include "site/build.hpp"
 
-#include <sys/stat.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -70,9 +69,9 @@ uint64_t input_fingerprint(const BuildOptions& options, const config::SiteConfig
   }
   std::sort(files.begin(), files.end());
   for (const auto& c : options.config_files) files.emplace_back(c, options.site_dir / c);
-  auto found = built ? std::vector<content::SourceFile>{}
-                     : content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg);
-  for (const auto& s : built ? built->sources : found) {
+  std::vector<content::SourceFile> walked;  // without a build's report, the sources as they are now
+  if (!built) walked = content::discover_sources(options.site_dir / cfg.str("source_dir", "source"), cfg);
+  for (const auto& s : built ? built->sources : walked) {
     files.emplace_back(s.rel + '\0' + std::to_string(static_cast<int>(s.kind)), s.abs);
   }
   fs::path themes = options.site_dir / "themes";
